@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from core import views as core_views
+from estates.views import home
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", core_views.language_switch, name="set_language"),
+    path("accounts/", include("core.urls_accounts")),
+    path("staff/", include("estates.urls", namespace="staff")),
+    path("portal/", include("portal.urls", namespace="portal")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

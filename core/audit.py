@@ -1,0 +1,74 @@
+"""The audit trail: every state change and every change to people, units and memberships."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEvent
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (Decimal, date, datetime)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj, fields) -> dict:
+    """Display values of `fields` of `obj`, for diffing before/after an edit."""
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, name)
+        if getattr(field, "choices", None) and not field.many_to_one:
+            value = getattr(obj, f"get_{name}_display")()
+        values[name] = _plain(value)
+    return values
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields whose value changed."""
+    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+
+
+def record_event(obj, *, actor, verb: str, changes: dict | None = None, note: str = ""):
+    return AuditEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        verb=verb,
+        changes=changes or {},
+        note=note,
+    )
+
+
+def record_events_bulk(objs, *, actor, verb: str, note: str = ""):
+    """One event per object, in one INSERT: bulk imports must not bypass the trail."""
+    events = []
+    for obj in objs:
+        events.append(
+            AuditEvent(
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=obj.pk,
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                verb=verb,
+                changes={},
+                note=note,
+            )
+        )
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def timeline_for(obj, limit: int = 200):
+    return (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )

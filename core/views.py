@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from .models import Notification
+from .pagination import keyset_page
+
+
+@never_cache
+def healthz(request):
+    """200 when the database and the Celery broker answer, 503 otherwise."""
+    status = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+        status["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        from config.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # noqa: BLE001
+        status["broker"] = f"error: {exc.__class__.__name__}"
+    healthy = all(v == "ok" for v in status.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
+    )
+
+
+@require_POST
+def language_switch(request):
+    """Django's set_language, plus remembering the choice on the user's profile."""
+    response = set_language(request)
+    lang = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and lang in dict(settings.LANGUAGES):
+        user.language = lang
+        user.save(update_fields=["language"])
+    return response
+
+
+@login_required
+def inbox(request, base_template: str = "staff/base.html"):
+    notes = Notification.objects.filter(recipient=request.user)
+    if request.GET.get("unread") == "1":
+        notes = notes.filter(read_at__isnull=True)
+    page = keyset_page(
+        notes,
+        ordering=["-created_at", "-id"],
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        page_size=30,
+    )
+    return render(request, "core/inbox.html", {"page": page, "base_template": base_template})
+
+
+@login_required
+@require_POST
+def notification_open(request, notification_pk: int):
+    note = get_object_or_404(Notification, pk=notification_pk, recipient=request.user)
+    Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if _safe(request, note.url):
+        return redirect(note.url)
+    return redirect(_safe(request, request.POST.get("next")) or "home")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect(_safe(request, request.POST.get("next")) or "home")
+
+
+def _safe(request, url: str | None) -> str | None:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
