@@ -18,3 +18,10 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+urlpatterns += [
+    path(
+        "inbox/<int:notification_pk>/open/", core_views.notification_open, name="notification_open"
+    ),
+    path("inbox/read-all/", core_views.notifications_read_all, name="notifications_read_all"),
+]

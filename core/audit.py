@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
 
@@ -22,11 +23,14 @@ def _plain(value):
 def snapshot(obj, fields) -> dict:
     """Display values of `fields` of `obj`, for diffing before/after an edit."""
     values = {}
+    mask = getattr(obj, "audit_mask", None)  # models hide sensitive values (ID numbers) here
     for name in fields:
         field = obj._meta.get_field(name)
         value = getattr(obj, name)
         if getattr(field, "choices", None) and not field.many_to_one:
-            value = getattr(obj, f"get_{name}_display")()
+            value = str(getattr(obj, f"get_{name}_display")())
+        if mask is not None:
+            value = mask(name, value)
         values[name] = _plain(value)
     return values
 
@@ -62,6 +66,23 @@ def record_events_bulk(objs, *, actor, verb: str, note: str = ""):
             )
         )
     AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
+VERB_LABELS = {
+    "created": _("Created"),
+    "updated": _("Updated"),
+    "imported": _("Imported"),
+    "ended": _("Ended"),
+    "occupancy_added": _("Moved in"),
+    "occupancy_ended": _("Moved out"),
+    "invited": _("Invited to the owner portal"),
+    "invitation_revoked": _("Invitation revoked"),
+    "activated": _("Activated the portal account"),
+}
+
+
+def verb_label(verb: str) -> str:
+    return str(VERB_LABELS.get(verb, verb))
 
 
 def timeline_for(obj, limit: int = 200):

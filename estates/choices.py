@@ -66,3 +66,19 @@ class EquipmentStatus(models.TextChoices):
     UNDER_REPAIR = "under_repair", _("Under repair")
     STOPPED = "stopped", _("Stopped")
     SCRAPPED = "scrapped", _("Scrapped")
+
+
+class ImportKind(models.TextChoices):
+    BUILDINGS = "buildings", _("Buildings")
+    UNITS = "units", _("Units")
+    PEOPLE = "people", _("People")
+    OCCUPANCIES = "occupancies", _("Occupancies")
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATING = "validating", _("Checking")
+    INVALID = "invalid", _("Has errors")
+    READY = "ready", _("Ready to import")
+    APPLYING = "applying", _("Importing")
+    APPLIED = "applied", _("Imported")
+    FAILED = "failed", _("Failed")

@@ -11,6 +11,8 @@ from core.models import TimeStampedModel
 from .choices import (
     EquipmentCategory,
     EquipmentStatus,
+    ImportKind,
+    ImportStatus,
     OccupancyRole,
     Role,
     ServiceLevel,
@@ -160,6 +162,10 @@ class PersonQuerySet(models.QuerySet):
         lives_in = Occupancy.objects.filter(person=OuterRef("pk"), unit__estate_id__in=ids)
         return self.filter(Q(registered_estate_id__in=ids) | Exists(lives_in))
 
+    def in_estate(self, estate):
+        lives_in = Occupancy.objects.filter(person=OuterRef("pk"), unit__estate_id=estate.pk)
+        return self.filter(Q(registered_estate_id=estate.pk) | Exists(lives_in))
+
 
 class Person(TimeStampedModel):
     """An owner or resident (业主/住户). May have a login (user) once invited."""
@@ -201,6 +207,9 @@ class Person(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def audit_mask(self, name: str, value):
+        return mask_id_number(value) if name == "id_number" else value
 
     @property
     def id_number_masked(self) -> str:
@@ -358,3 +367,44 @@ class Equipment(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("staff:equipment_detail", kwargs={"equipment_pk": self.pk})
+
+
+class ImportBatch(TimeStampedModel):
+    """An uploaded CSV/XLSX file: checked in full first, applied all-or-nothing later."""
+
+    estate = models.ForeignKey(
+        Estate, verbose_name=_("estate"), on_delete=models.CASCADE, related_name="imports"
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=ImportKind.choices)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.VALIDATING
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    applied_count = models.PositiveIntegerField(_("imported rows"), default=0)
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = EstateScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("staff:import_detail", kwargs={"import_pk": self.pk})

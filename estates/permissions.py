@@ -62,3 +62,10 @@ def require(user, perm: str, estate) -> None:
     """403 unless the user holds `perm` in `estate`."""
     if not has_perm(user, perm, estate):
         raise PermissionDenied
+
+
+def has_perm_somewhere(user, perm: str) -> bool:
+    from .scoping import estate_ids_for
+
+    ids = estate_ids_for(user, perm)
+    return ids is None or bool(ids)

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from core.errors import DomainError
 
+from ..permissions import has_perm_somewhere, require
 from ..scoping import is_staff_member
 from ..selectors import current_estate
 
@@ -36,12 +37,15 @@ def get_scoped_or_404(queryset, user, perm: str | None = None, **lookup):
 
 
 def scoped_list(queryset, request, perm: str):
-    """The user's rows for a list page, narrowed to the chosen estate if there is one."""
-    qs = queryset.for_user(request.user, perm)
+    """The user's rows for a list page, narrowed to the chosen estate if there is one.
+    A role without `perm` (in the chosen estate, or in any estate) is a 403."""
     estate = current_estate(request)
     if estate is not None:
-        qs = qs.in_estate(estate)
-    return qs
+        require(request.user, perm, estate)
+        return queryset.for_user(request.user, perm).in_estate(estate)
+    if not has_perm_somewhere(request.user, perm):
+        raise PermissionDenied
+    return queryset.for_user(request.user, perm)
 
 
 def form_errors_from(form, exc: Exception) -> None:

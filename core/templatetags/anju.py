@@ -1,0 +1,53 @@
+from decimal import Decimal
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.formats import number_format
+from django.utils.html import format_html
+
+from core.audit import verb_label as _verb_label
+
+register = template.Library()
+
+BADGE_COLOURS = {
+    "vacant": "secondary",
+    "occupied": "success",
+    "renovating": "warning",
+    "in_service": "success",
+    "faulty": "danger",
+    "under_repair": "warning",
+    "stopped": "secondary",
+    "scrapped": "dark",
+}
+
+
+@register.filter
+def verb_label(verb):
+    return _verb_label(verb)
+
+
+@register.filter
+def field_label(event, name):
+    model = event.content_type.model_class()
+    try:
+        return model._meta.get_field(name).verbose_name
+    except (FieldDoesNotExist, AttributeError):
+        return name
+
+
+@register.simple_tag
+def status_badge(obj, field="status"):
+    value = getattr(obj, field)
+    label = getattr(obj, f"get_{field}_display")()
+    colour = BADGE_COLOURS.get(value, "info")
+    return format_html(
+        '<span class="badge text-bg-{} status-badge status-{}">{}</span>', colour, value, label
+    )
+
+
+@register.filter
+def money(value):
+    """¥1,234.50 in either language; Decimal only."""
+    if value in (None, ""):
+        return ""
+    return "¥" + number_format(Decimal(value), decimal_pos=2, force_grouping=True)

@@ -1,0 +1,36 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..selectors import current_estate, estate_figures, estates_for, set_current_estate
+from .base import staff_required
+
+
+@staff_required
+def dashboard(request):
+    estate = current_estate(request)
+    estates = list(estates_for(request.user))
+    if estate is None and estates:
+        # "All my estates": one row of figures per estate.
+        rows = [(e, estate_figures(e)) for e in estates[:20]]
+        return render(request, "estates/dashboard.html", {"rows": rows, "estate": None})
+    figures = estate_figures(estate) if estate else None
+    return render(request, "estates/dashboard.html", {"estate": estate, "figures": figures})
+
+
+@staff_required
+@require_POST
+def estate_switch(request):
+    value = request.POST.get("estate") or ""
+    estate = estates_for(request.user).filter(pk=value).first() if value.isdigit() else None
+    set_current_estate(request, estate)
+    if estate:
+        messages.info(request, _("Now working in %(estate)s.") % {"estate": estate})
+    else:
+        messages.info(request, _("Showing all of your estates."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "staff:dashboard"
+    return redirect(target)
