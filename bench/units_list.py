@@ -1,0 +1,151 @@
+"""The staff unit list on a big estate: first page, last pages, and the queries they take.
+
+    python -m bench units_list [--units 100000] [--requests 50] [--url-name staff:unit_list]
+
+Runs in-process with Django's test client, signed in (force_login) as the manager of the
+bench estate, with that estate chosen in the switcher. Measures:
+
+- p50_ms / p95_ms: the first page of `?status=occupied`;
+- p95_deep_ms: a page near the end: `last=1`, then one step back along its `before` cursor;
+- p95_last_ms: the `last=1` page itself;
+- queries / queries_deep / queries_last: SQL statements per request (CaptureQueriesContext);
+- rows / rows_deep: units shown on those pages.
+
+Prints one JSON object as the last line. Targets (bench/README.md): p95_ms <= 50,
+p95_deep_ms <= 2 x p95_ms, and the same query count on every page.
+"""
+
+import argparse
+import html
+import json
+import math
+import re
+import statistics
+import sys
+import time
+from urllib.parse import unquote
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from estates.choices import Role
+from estates.models import StaffMembership, Unit
+
+from .scale import generate_units, log, prepare_database
+
+TARGET_P95_MS = 50
+BEFORE_RE = re.compile(r"[?&]before=([A-Za-z0-9_\-%]+)")
+
+
+def p95(samples: list[float]) -> float:
+    """Nearest-rank 95th percentile."""
+    ordered = sorted(samples)
+    return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)]
+
+
+def bench_manager(estate):
+    user, _ = get_user_model().objects.get_or_create(
+        username=f"{estate.code}-manager", defaults={"display_name": "基准经理"}
+    )
+    StaffMembership.objects.get_or_create(user=user, estate=estate, defaults={"role": Role.MANAGER})
+    return user
+
+
+def signed_in_client(user, estate) -> Client:
+    client = Client()
+    client.force_login(user)
+    response = client.post(reverse("staff:estate_switch"), {"estate": estate.pk})
+    if response.status_code >= 400:
+        raise SystemExit(f"estate switch failed: HTTP {response.status_code}")
+    return client
+
+
+def get(client: Client, path: str):
+    """(milliseconds, response) of one GET that must succeed."""
+    started = time.perf_counter()
+    response = client.get(path)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"GET {path}: HTTP {response.status_code}")
+    return elapsed, response
+
+
+def timings(client: Client, path: str, n: int) -> list[float]:
+    for _ in range(3):  # warm up: template and query caches
+        get(client, path)
+    return [get(client, path)[0] for _ in range(n)]
+
+
+def queries_of(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        get(client, path)
+    return len(ctx.captured_queries)
+
+
+def before_cursor(response) -> str:
+    """The `before` cursor of the "previous page" link on a page."""
+    match = BEFORE_RE.search(html.unescape(response.content.decode()))
+    if match is None:
+        raise SystemExit("no 'before' cursor on the last page: is there a previous-page link?")
+    return unquote(match.group(1))
+
+
+def rows_on(response) -> int:
+    prefix = re.escape(reverse("staff:unit_list"))
+    return len(set(re.findall(rf'href="{prefix}(\d+)/"', response.content.decode())))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench units_list")
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--url-name", default="staff:unit_list")
+    parser.add_argument("--estate", default="bench", help="estate code")
+    args = parser.parse_args(argv)
+
+    prepare_database()
+    estate, _ = generate_units(args.units, args.estate)
+    client = signed_in_client(bench_manager(estate), estate)
+    base = f"{reverse(args.url_name)}?status=occupied"
+
+    log(f"{connection.vendor}: {args.requests} requests per page of {base}")
+    with override_settings(DEBUG=False):  # as in production: no query log in the timings
+        first = timings(client, base, args.requests)
+        _, last_page = get(client, f"{base}&last=1")
+        deep = f"{base}&before={before_cursor(last_page)}"
+        deep_times = timings(client, deep, args.requests)
+        last_times = timings(client, f"{base}&last=1", args.requests)
+    queries = queries_of(client, base)
+    queries_deep = queries_of(client, deep)
+    queries_last = queries_of(client, f"{base}&last=1")
+
+    result = {
+        "bench": "units_list",
+        "vendor": connection.vendor,
+        "n_units": Unit.objects.filter(estate=estate).count(),
+        "requests": args.requests,
+        "p50_ms": round(statistics.median(first), 1),
+        "p95_ms": round(p95(first), 1),
+        "p50_deep_ms": round(statistics.median(deep_times), 1),
+        "p95_deep_ms": round(p95(deep_times), 1),
+        "p95_last_ms": round(p95(last_times), 1),
+        "queries": queries,
+        "queries_deep": queries_deep,
+        "queries_last": queries_last,
+        "rows": rows_on(get(client, base)[1]),
+        "rows_deep": rows_on(get(client, deep)[1]),
+    }
+    result["ok"] = (
+        result["p95_ms"] <= TARGET_P95_MS
+        and result["p95_deep_ms"] <= 2 * result["p95_ms"]
+        and queries == queries_deep == queries_last
+    )
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
