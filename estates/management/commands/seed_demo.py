@@ -316,11 +316,11 @@ def add_occupants(plan: EstatePlan, fake: Faker, unit: UnitPlan) -> PersonPlan:
         bought = fake.day_between(spec.completed_on, date(2025, 6, 30))
     plan.occupancies.append(OccupancyPlan(owner.id_number, unit.key, OccupancyRole.OWNER, bought))
     roll = rng.random()
-    if unit.kind == UnitKind.SHOP or (unit.status == UnitStatus.OCCUPIED and roll < 0.10):
-        if unit.kind == UnitKind.SHOP and roll < 0.5:
-            return owner
+    # Half of the shops and a tenth of the flats are let; some other flats house a family.
+    let = roll >= 0.5 if unit.kind == UnitKind.SHOP else roll < 0.10
+    if unit.status == UnitStatus.OCCUPIED and let:
         add_tenants(plan, fake, unit, after=bought)
-    elif unit.status == UnitStatus.OCCUPIED and roll < 0.22:
+    elif unit.kind == UnitKind.RESIDENTIAL and unit.status == UnitStatus.OCCUPIED and roll < 0.22:
         for _ in range(rng.choice((1, 1, 2))):
             child = rng.random() < 0.6
             member = add_person(
@@ -532,8 +532,9 @@ def security_equipment(spec: EstateSpec, prefix: str) -> list[dict]:
 
 
 class Writer:
-    def __init__(self, stdout):
-        self.stdout = stdout
+    """Creates what is missing and counts what it created."""
+
+    def __init__(self):
         self.created: Counter = Counter()
         self.admin = None
         self._password = None
@@ -736,7 +737,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        writer = Writer(self.stdout)
+        writer = Writer()
         logins = []
         with transaction.atomic():
             admin = writer.ensure_admin()
