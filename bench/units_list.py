@@ -9,6 +9,8 @@ bench estate, with that estate chosen in the switcher. Measures:
 - p95_deep_ms: a page near the end: `last=1`, then one step back along its `before` cursor;
 - p95_last_ms: the `last=1` page itself;
 - queries / queries_deep / queries_last: SQL statements per request (CaptureQueriesContext);
+- queries_building / queries_few: the list of one building (a full page) and of one floor of
+  that building (a few rows, rows_few): the query count must not change with the rows shown;
 - rows / rows_deep: units shown on those pages.
 
 Prints one JSON object as the last line. Targets (bench/README.md): p95_ms <= 50,
@@ -34,7 +36,7 @@ from django.urls import reverse
 from estates.choices import Role
 from estates.models import StaffMembership, Unit
 
-from .scale import generate_units, log, prepare_database
+from .scale import FLOORS, generate_units, log, prepare_database
 
 TARGET_P95_MS = 50
 BEFORE_RE = re.compile(r"[?&]before=([A-Za-z0-9_\-%]+)")
@@ -121,6 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     queries = queries_of(client, base)
     queries_deep = queries_of(client, deep)
     queries_last = queries_of(client, f"{base}&last=1")
+    building = estate.buildings.order_by("pk").first()
+    one_building = f"{base}&building={building.pk}"
+    few = f"{one_building}&floor={FLOORS}"
+    queries_building = queries_of(client, one_building)
+    queries_few = queries_of(client, few)
 
     result = {
         "bench": "units_list",
@@ -135,13 +142,17 @@ def main(argv: list[str] | None = None) -> int:
         "queries": queries,
         "queries_deep": queries_deep,
         "queries_last": queries_last,
+        "queries_building": queries_building,
+        "queries_few": queries_few,
         "rows": rows_on(get(client, base)[1]),
         "rows_deep": rows_on(get(client, deep)[1]),
+        "rows_few": rows_on(get(client, few)[1]),
     }
     result["ok"] = (
         result["p95_ms"] <= TARGET_P95_MS
         and result["p95_deep_ms"] <= 2 * result["p95_ms"]
         and queries == queries_deep == queries_last
+        and queries_building == queries_few
     )
     print(json.dumps(result), flush=True)
     return 0
