@@ -26,7 +26,9 @@ def notify(*, recipients, title: str, body: str = "", url: str = "", email: bool
             for pk in ids:
                 notification_email_send.delay(pk)
 
-        transaction.on_commit(enqueue)
+        # robust: the data is committed already; if the broker is unreachable the action
+        # still succeeds and the periodic sweep (notifications_email_pending) sends later.
+        transaction.on_commit(enqueue, robust=True)
     return notes
 
 

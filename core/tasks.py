@@ -47,7 +47,10 @@ def notifications_email_pending() -> int:
     ).values_list("pk", flat=True)[:500]
     sent = 0
     for pk in pending:
-        if notification_email_send(pk):
-            sent += 1
+        try:
+            if notification_email_send(pk):
+                sent += 1
+        except Exception:  # noqa: BLE001 - one bad address must not hold up the rest
+            log.exception("notification %s: e-mail failed, next sweep retries", pk)
     log.info("notifications_email_pending sent %s", sent)
     return sent

@@ -154,3 +154,43 @@ def test_pending_sweep_sends_old_unsent_once(alice, bob):
     # The fresh one is left to its own after-commit task.
     fresh.refresh_from_db()
     assert fresh.emailed_at is None
+
+
+def test_unreachable_broker_does_not_break_the_committed_action(
+    alice, django_capture_on_commit_callbacks
+):
+    """The inbox row is committed; the e-mail is left to the sweep, the caller sees no error."""
+    from kombu.exceptions import OperationalError
+
+    with (
+        mock.patch.object(
+            notification_email_send, "delay", side_effect=OperationalError("broker down")
+        ) as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        notify(recipients=[alice], title="报修工单已受理")
+
+    assert delay.called
+    note = Notification.objects.get()
+    assert note.emailed_at is None and note.send_email is True
+    assert mail.outbox == []
+
+
+def test_pending_sweep_goes_on_after_one_failure(alice, bob):
+    import smtplib
+
+    notify(recipients=[alice, bob], title="漏发的通知")
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    real_send_mail = mail.send_mail
+
+    def refuse_alice(**kwargs):
+        if kwargs["recipient_list"] == ["alice@example.com"]:
+            raise smtplib.SMTPRecipientsRefused({"alice@example.com": (550, b"no such user")})
+        return real_send_mail(**kwargs)
+
+    with mock.patch("core.tasks.send_mail", side_effect=refuse_alice):
+        assert notifications_email_pending() == 1
+
+    assert [m.to for m in mail.outbox] == [["bob@example.com"]]
+    # Alice's claim was given back: the next sweep tries again.
+    assert Notification.objects.get(recipient=alice).emailed_at is None
