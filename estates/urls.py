@@ -3,13 +3,19 @@ from django.urls import path
 from core import views as core_views
 
 from .views import dashboard, equipment, estates, imports, people, printing, staff, units
+from .views.base import staff_required
 
 app_name = "staff"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("switch-estate/", dashboard.estate_switch, name="estate_switch"),
-    path("inbox/", core_views.inbox, {"base_template": "staff/base.html"}, name="inbox"),
+    path(
+        "inbox/",
+        staff_required(core_views.inbox),
+        {"base_template": "staff/base.html"},
+        name="inbox",
+    ),
     # Estates and buildings
     path("estates/", estates.estate_list, name="estate_list"),
     path("estates/new/", estates.estate_create, name="estate_create"),
