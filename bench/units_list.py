@@ -11,7 +11,9 @@ bench estate, with that estate chosen in the switcher. Measures:
 - queries / queries_deep / queries_last: SQL statements per request (CaptureQueriesContext);
 - queries_building / queries_few: the list of one building (a full page) and of one floor of
   that building (a few rows, rows_few): the query count must not change with the rows shown;
-- rows / rows_deep: units shown on those pages.
+- rows / rows_deep: units shown on those pages;
+- p50_cpu_ms / p50_deep_cpu_ms: CPU time of this process per request (the app server's own
+  work), and load_avg: the machine's 1-minute load, to judge noisy wall-clock figures.
 
 Prints one JSON object as the last line. Targets (bench/README.md): p95_ms <= 50,
 p95_deep_ms <= 2 x p95_ms, and the same query count on every page.
@@ -21,6 +23,7 @@ import argparse
 import html
 import json
 import math
+import os
 import re
 import statistics
 import sys
@@ -65,20 +68,23 @@ def signed_in_client(user, estate) -> Client:
     return client
 
 
-def get(client: Client, path: str):
-    """(milliseconds, response) of one GET that must succeed."""
-    started = time.perf_counter()
+def get(client: Client, path: str, cpu: list | None = None):
+    """(wall-clock milliseconds, response) of one GET that must succeed; appends this
+    process's CPU milliseconds to `cpu` if given."""
+    started, started_cpu = time.perf_counter(), time.process_time()
     response = client.get(path)
     elapsed = (time.perf_counter() - started) * 1000
+    if cpu is not None:
+        cpu.append((time.process_time() - started_cpu) * 1000)
     if response.status_code != 200:
         raise SystemExit(f"GET {path}: HTTP {response.status_code}")
     return elapsed, response
 
 
-def timings(client: Client, path: str, n: int) -> list[float]:
+def timings(client: Client, path: str, n: int, cpu: list | None = None) -> list[float]:
     for _ in range(3):  # warm up: template and query caches
         get(client, path)
-    return [get(client, path)[0] for _ in range(n)]
+    return [get(client, path, cpu)[0] for _ in range(n)]
 
 
 def queries_of(client: Client, path: str) -> int:
@@ -115,10 +121,11 @@ def main(argv: list[str] | None = None) -> int:
 
     log(f"{connection.vendor}: {args.requests} requests per page of {base}")
     with override_settings(DEBUG=False):  # as in production: no query log in the timings
-        first = timings(client, base, args.requests)
+        first_cpu, deep_cpu = [], []
+        first = timings(client, base, args.requests, first_cpu)
         _, last_page = get(client, f"{base}&last=1")
         deep = f"{base}&before={before_cursor(last_page)}"
-        deep_times = timings(client, deep, args.requests)
+        deep_times = timings(client, deep, args.requests, deep_cpu)
         last_times = timings(client, f"{base}&last=1", args.requests)
     queries = queries_of(client, base)
     queries_deep = queries_of(client, deep)
@@ -139,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         "p50_deep_ms": round(statistics.median(deep_times), 1),
         "p95_deep_ms": round(p95(deep_times), 1),
         "p95_last_ms": round(p95(last_times), 1),
+        "p50_cpu_ms": round(statistics.median(first_cpu), 1),
+        "p50_deep_cpu_ms": round(statistics.median(deep_cpu), 1),
         "queries": queries,
         "queries_deep": queries_deep,
         "queries_last": queries_last,
@@ -147,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         "rows": rows_on(get(client, base)[1]),
         "rows_deep": rows_on(get(client, deep)[1]),
         "rows_few": rows_on(get(client, few)[1]),
+        "load_avg": round(os.getloadavg()[0], 2),
     }
     result["ok"] = (
         result["p95_ms"] <= TARGET_P95_MS
