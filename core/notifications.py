@@ -1,17 +1,29 @@
 """Notifications: an in-app inbox row now, an e-mail from a Celery task after commit."""
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from .models import Notification
 
 
-def notify(*, recipients, title: str, body: str = "", url: str = "", email: bool = True):
-    """Create one inbox notification per recipient; e-mails go out after the commit."""
+def _in_language_of(user, text) -> str:
+    """Render `text` (a string, a lazy string, or a callable returning one) in the
+    recipient's language, not the language of whoever triggered the notification."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        return str(text() if callable(text) else text)
+
+
+def notify(*, recipients, title, body="", url: str = "", email: bool = True):
+    """Create one inbox notification per recipient; e-mails go out after the commit.
+
+    `title` and `body` may be lazy strings or callables (for messages with parameters),
+    so that each recipient reads them in their own language."""
     notes = [
         Notification(
             recipient=user,
-            title=str(title),
-            body=str(body),
+            title=_in_language_of(user, title),
+            body=_in_language_of(user, body),
             url=url,
             send_email=email and bool(user.email),
         )

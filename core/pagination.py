@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 
 COUNT_LIMIT = 10_000
@@ -36,6 +37,20 @@ def _decode(cursor: str, width: int):
     if not isinstance(values, list) or len(values) != width:
         return None
     return values
+
+
+def _coerce(model, ordering: list[str], values):
+    """Cursor values through each column's to_python: a cursor is part of a URL anyone can
+    edit, and a value of the wrong type must mean "first page", not a server error."""
+    if values is None:
+        return None
+    try:
+        return [
+            model._meta.get_field(item.lstrip("-")).to_python(value)
+            for item, value in zip(ordering, values, strict=True)
+        ]
+    except (ValidationError, ValueError, TypeError, FieldDoesNotExist):
+        return None
 
 
 def _value(obj, path: str):
@@ -99,8 +114,9 @@ def keyset_page(
     count: bool = True,
 ) -> KeysetPage:
     width = len(ordering)
-    after_values = _decode(after, width) if after else None
-    before_values = _decode(before, width) if before else None
+    model = queryset.model
+    after_values = _coerce(model, ordering, _decode(after, width)) if after else None
+    before_values = _coerce(model, ordering, _decode(before, width)) if before else None
 
     if before_values is not None or (last and after_values is None):
         # Walk backwards from the cursor (or from the end), then put the rows back in order.

@@ -2,10 +2,12 @@
 so that each one is permission-checked and lands on the object's timeline."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.audit import diff, record_event, snapshot
 from core.errors import DomainError
+from core.notifications import notify
 
 from . import permissions as P
 from .models import Building, Equipment, Estate, Occupancy, Person, StaffMembership, Unit
@@ -175,7 +177,24 @@ def occupancy_create(*, actor, data: dict) -> Occupancy:
             verb="occupancy_added",
             note=f"{occupancy.person} · {occupancy.get_role_display()}",
         )
+        if occupancy.person.user_id:
+            _tell_owner_about(occupancy)
     return occupancy
+
+
+def _tell_owner_about(occupancy: Occupancy) -> None:
+    unit = occupancy.unit
+    notify(
+        recipients=[occupancy.person.user],
+        title=lambda: (
+            _("%(unit)s was added to your account") % {"unit": f"{unit.estate.name} {unit}"}
+        ),
+        body=lambda: (
+            _("Role: %(role)s, from %(date)s.")
+            % {"role": occupancy.get_role_display(), "date": occupancy.start_date}
+        ),
+        url=reverse("portal:unit_detail", kwargs={"unit_pk": unit.pk}),
+    )
 
 
 def occupancy_end(*, occupancy_id: int, actor, end_date) -> Occupancy:

@@ -3,11 +3,13 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
 from core.errors import DomainError
+from core.notifications import notify
 from estates import permissions as P
 from estates.models import Estate, Person
 
@@ -119,6 +121,22 @@ def owner_activate(*, invitation_id: int, password: str):
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         record_event(person, actor=user, verb="activated")
+        notify(
+            recipients=[user],
+            title=lambda: (
+                _("Welcome to the owner service of %(estate)s")
+                % {"estate": person.registered_estate}
+            ),
+            body=lambda: (
+                _(
+                    "Here you find your units, your household and messages from the "
+                    "service desk. Sign in with your mobile number %(mobile)s."
+                )
+                % {"mobile": person.mobile}
+            ),
+            url=reverse("portal:home"),
+            email=False,
+        )
     return user
 
 

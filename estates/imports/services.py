@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_events_bulk
 from core.errors import DomainError, TransitionError
+from core.notifications import notify
 
 from .. import permissions as P
 from ..choices import ImportKind, ImportStatus
@@ -227,7 +228,28 @@ def import_apply(*, batch_id: int, actor) -> ImportBatch:
     finally:
         progress.close()
     batch.refresh_from_db()
+    _tell_uploader(batch)
     return batch
+
+
+def _tell_uploader(batch: ImportBatch) -> None:
+    """Long imports run in the background: the uploader hears how it ended."""
+    if batch.created_by is None:
+        return
+    name = batch.original_name
+    if batch.status == ImportStatus.APPLIED:
+        title = lambda: _("Import finished: %(file)s") % {"file": name}  # noqa: E731
+        body = lambda: _("%(count)d rows imported.") % {"count": batch.applied_count}  # noqa: E731
+    else:
+        title = lambda: _("Import failed: %(file)s") % {"file": name}  # noqa: E731
+        body = lambda: _("Nothing was imported. Open the import to see why.")  # noqa: E731
+    notify(
+        recipients=[batch.created_by],
+        title=title,
+        body=body,
+        url=batch.get_absolute_url(),
+        email=False,
+    )
 
 
 class _Failed(Exception):
