@@ -11,5 +11,11 @@ def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _exact(value) -> Decimal:
+    if isinstance(value, float):
+        raise TypeError("money_sum() refuses floats; pass Decimals, ints or strs")
+    return Decimal(value)
+
+
 def money_sum(values) -> Decimal:
-    return money(sum((Decimal(v) for v in values), Decimal("0")))
+    return money(sum((_exact(v) for v in values), Decimal("0")))

@@ -150,6 +150,6 @@ def owner_profile_update(*, user, email: str) -> Person:
         person.email = email
         person.full_clean()
         person.save(update_fields=["email", "updated_at"])
-        type(user).objects.filter(pk=user.pk).update(email=email)
+        get_user_model().objects.filter(pk=user.pk).update(email=email)
         record_event(person, actor=user, verb="updated", changes={"email": [old, email]})
     return person
