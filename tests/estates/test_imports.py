@@ -662,3 +662,43 @@ def test_list_empty_state_says_what_to_do(client, estate, manager):
     assert response.status_code == 200
     assert b'data-testid="empty-state"' in response.content
     assert reverse("staff:import_upload").encode() in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_to_other_connections_while_the_import_runs(monkeypatch):
+    """PostgreSQL: the progress UPDATE goes through a second connection, so a poll sees it
+    before the import's transaction commits."""
+    from django.db import connection
+
+    from estates.imports import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: progress is reported between phases")
+    estate = Estate.objects.create(
+        name="进度小区", code="jd", address="文三路", service_phone="0571-1"
+    )
+    Building.objects.create(estate=estate, name="3栋")
+    manager = _user("jd-manager", estate, Role.MANAGER)
+    rows = "".join(f"3栋,1,{n:04d},1,80\n" for n in range(1, 1201))
+    batch = upload(
+        estate, ImportKind.UNITS, csv_file("building,entrance,number,floor,area\n" + rows), manager
+    )
+    seen = []
+    observer = connection.copy()
+    original = services.Progress.__call__
+
+    def spy(self, percent):
+        original(self, percent)
+        if connection.in_atomic_block:
+            with observer.cursor() as cursor:
+                cursor.execute("SELECT progress FROM estates_importbatch WHERE id = %s", [batch.pk])
+                seen.append(cursor.fetchone()[0])
+
+    monkeypatch.setattr(services.Progress, "__call__", spy)
+    try:
+        batch = import_apply(batch_id=batch.pk, actor=manager)
+    finally:
+        observer.close()
+    assert batch.status == ImportStatus.APPLIED
+    assert seen and max(seen) >= 80 and seen == sorted(seen)
+    assert Unit.objects.count() == 1200
