@@ -29,6 +29,15 @@ def main(argv: list[str] | None = None) -> int:
     var_dir = Path(os.environ.get("ANJU_VAR_DIR", BASE_DIR / "var"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'bench.sqlite3'}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Measure what production runs (DEBUG off: no template debug info, no query log); the
+    # in-process client speaks plain HTTP, so the HTTPS-only switches stay off.
+    for name, value in {
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+    }.items():
+        os.environ.setdefault(name, value)
     sys.path.insert(0, str(BASE_DIR))
 
     import django

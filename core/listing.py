@@ -1,5 +1,7 @@
 """The shape of every staff list: filter (django-filter), search, sort, keyset pages."""
 
+from django import forms
+
 from .pagination import keyset_page
 
 
@@ -21,6 +23,7 @@ def list_context(
     filterset = filterset_class(
         request.GET or None, queryset=queryset, request=request, **(filterset_kwargs or {})
     )
+    _bootstrap_widgets(filterset.form)
     filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     sort = request.GET.get("sort", default_sort)
     if sort not in sort_options:
@@ -34,3 +37,12 @@ def list_context(
         page_size=page_size,
     )
     return {"filter": filterset, "page": page, "rows": page.rows, "sort": sort}
+
+
+def _bootstrap_widgets(form) -> None:
+    """Bootstrap classes on the filter widgets, so the filter bar renders them directly
+    (crispy's per-field templates cost more than the rest of a list page)."""
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 
 
 def _encode(values) -> str:

@@ -1,5 +1,5 @@
 from .scoping import is_staff_member
-from .selectors import current_estate, estates_for
+from .selectors import current_estate, my_estates
 
 
 def staff_scope(request):
@@ -8,6 +8,6 @@ def staff_scope(request):
         return {"is_staff_member": False}
     return {
         "is_staff_member": True,
-        "my_estates": estates_for(user),
+        "my_estates": my_estates(request),
         "current_estate": current_estate(request),
     }

@@ -1,24 +1,63 @@
 import django_filters as df
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.widgets import FastSelect
 
 from .choices import EquipmentCategory, EquipmentStatus, OccupancyRole, Role, UnitKind, UnitStatus
 from .models import Building, Equipment, Person, StaffMembership, Unit
 
+MAX_BUILDINGS_IN_SELECT = 100
 
-def _buildings(request):
-    if request is None:
-        return Building.objects.none()
+
+def building_choices(request) -> list[tuple[int, str]] | None:
+    """(id, label) of the buildings in the user's scope (of the chosen estate, if any), or
+    None when there are too many for a drop-down. Plain tuples, not model instances."""
     from .selectors import current_estate
 
-    qs = Building.objects.for_user(request.user).select_related("estate")
+    qs = Building.objects.for_user(request.user)
     estate = current_estate(request)
-    return qs.filter(estate=estate) if estate else qs
+    if estate is not None:
+        qs = qs.filter(estate=estate)
+    if qs.order_by()[: MAX_BUILDINGS_IN_SELECT + 1].count() > MAX_BUILDINGS_IN_SELECT:
+        return None
+    if estate is not None:
+        return list(qs.order_by("name").values_list("pk", "name"))
+    rows = qs.order_by("estate__name", "name").values_list("pk", "estate__name", "name")
+    return [(pk, f"{estate_name} {name}") for pk, estate_name, name in rows]
 
 
-class UnitFilter(df.FilterSet):
+class BuildingChoiceFilterSet(df.FilterSet):
+    """Fills the `building` filter's choices for the request's user."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        choices = building_choices(request) if request is not None else []
+        if choices is None:
+            # A drop-down of hundreds of buildings is slow to render and to use: type the name.
+            self.filters["building"] = df.CharFilter(
+                label=_("Building"),
+                field_name="building__name",
+                lookup_expr="exact",
+                widget=forms.TextInput(attrs={"placeholder": _("Building name")}),
+            )
+        else:
+            self.filters["building"].extra["choices"] = choices
+
+
+def _building_filter():
+    return df.ChoiceFilter(
+        label=_("Building"),
+        field_name="building_id",
+        choices=[],
+        widget=FastSelect,
+    )
+
+
+class UnitFilter(BuildingChoiceFilterSet):
     q = df.CharFilter(label=_("Search"), method="search")
-    building = df.ModelChoiceFilter(label=_("Building"), queryset=_buildings)
+    building = _building_filter()
     kind = df.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
     status = df.ChoiceFilter(label=_("Status"), choices=UnitStatus.choices)
     floor = df.NumberFilter(label=_("Floor"))
@@ -54,11 +93,11 @@ class PersonFilter(df.FilterSet):
         return queryset.filter(occupancies__role=value).distinct()
 
 
-class EquipmentFilter(df.FilterSet):
+class EquipmentFilter(BuildingChoiceFilterSet):
     q = df.CharFilter(label=_("Search"), method="search")
     category = df.ChoiceFilter(label=_("Category"), choices=EquipmentCategory.choices)
     status = df.ChoiceFilter(label=_("Status"), choices=EquipmentStatus.choices)
-    building = df.ModelChoiceFilter(label=_("Building"), queryset=_buildings)
+    building = _building_filter()
 
     class Meta:
         model = Equipment

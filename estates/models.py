@@ -137,9 +137,12 @@ class Unit(TimeStampedModel):
             models.CheckConstraint(condition=Q(area__gte=0), name="unit_area_not_negative"),
         ]
         indexes = [
-            models.Index(fields=["estate", "building", "number", "id"], name="unit_list_idx"),
             models.Index(
-                fields=["estate", "status", "building", "number", "id"], name="unit_status_list_idx"
+                fields=["estate", "building", "entrance", "number", "id"], name="unit_list_idx"
+            ),
+            models.Index(
+                fields=["estate", "status", "building", "entrance", "number", "id"],
+                name="unit_status_list_idx",
             ),
         ]
 

@@ -13,18 +13,26 @@ def estates_for(user):
     return Estate.objects.for_user(user).filter(is_active=True).order_by("name")
 
 
+def my_estates(request) -> list[Estate]:
+    """The user's active estates, loaded once per request (switcher, lists, dashboard)."""
+    cached = getattr(request, "_anju_my_estates", None)
+    if cached is None:
+        cached = list(estates_for(request.user))
+        request._anju_my_estates = cached
+    return cached
+
+
 def current_estate(request):
     """The estate chosen in the switcher, if it is still in the user's scope; else the
     user's only estate; else None (meaning: all of my estates)."""
     cached = getattr(request, "_anju_current_estate", False)
     if cached is not False:
         return cached
-    estates = estates_for(request.user)
+    estates = my_estates(request)
     chosen = request.session.get(SESSION_KEY)
-    estate = estates.filter(pk=chosen).first() if chosen else None
-    if estate is None and not chosen:
-        only = list(estates[:2])
-        estate = only[0] if len(only) == 1 else None
+    estate = next((e for e in estates if e.pk == chosen), None) if chosen else None
+    if estate is None and not chosen and len(estates) == 1:
+        estate = estates[0]
     request._anju_current_estate = estate
     return estate
 

@@ -33,6 +33,9 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages answer in English unless a test asks for Chinese (cookie, user or override):
+    # assertions on wording then read in the source language.
+    settings.LANGUAGE_CODE = "en"
 
 
 @dataclass

@@ -1,9 +1,11 @@
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from core.audit import verb_label as _verb_label
 
@@ -35,10 +37,23 @@ def field_label(event, name):
         return name
 
 
+@lru_cache(maxsize=256)
+def _labels(model, field_name: str, language: str) -> dict:
+    return {key: str(label) for key, label in model._meta.get_field(field_name).flatchoices}
+
+
+@register.filter
+def choice(obj, field_name):
+    """obj.get_<field>_display(), from a per-language cache: long lists call it for every
+    row, and Django rebuilds the choices dict (with lazy labels) on each call."""
+    value = getattr(obj, field_name)
+    return _labels(type(obj), field_name, get_language()).get(value, value)
+
+
 @register.simple_tag
 def status_badge(obj, field="status"):
     value = getattr(obj, field)
-    label = getattr(obj, f"get_{field}_display")()
+    label = choice(obj, field)
     colour = BADGE_COLOURS.get(value, "info")
     return format_html(
         '<span class="badge text-bg-{} status-badge status-{}">{}</span>', colour, value, label

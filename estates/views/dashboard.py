@@ -4,14 +4,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..selectors import current_estate, estate_figures, estates_for, set_current_estate
+from ..selectors import (
+    current_estate,
+    estate_figures,
+    estates_for,
+    my_estates,
+    set_current_estate,
+)
 from .base import staff_required
 
 
 @staff_required
 def dashboard(request):
     estate = current_estate(request)
-    estates = list(estates_for(request.user))
+    estates = my_estates(request)
     if estate is None and estates:
         # "All my estates": one row of figures per estate.
         rows = [(e, estate_figures(e)) for e in estates[:20]]

@@ -26,8 +26,23 @@ UNIT_SORTS = {
 }
 
 
+UNIT_LIST_FIELDS = [
+    "estate_id",
+    "building__name",
+    "entrance",
+    "number",
+    "floor",
+    "area",
+    "kind",
+    "status",
+]
+
+
 def _units(request):
-    return scoped_list(Unit.objects, request, P.VIEW).select_related("building", "estate")
+    units = scoped_list(Unit.objects, request, P.VIEW).select_related("building")
+    if current_estate(request) is None:  # rows of several estates show the estate's name
+        return units.select_related("estate").only(*UNIT_LIST_FIELDS, "estate__name")
+    return units.only(*UNIT_LIST_FIELDS)
 
 
 @staff_required
