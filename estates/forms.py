@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import Skill
 from .models import Building, Equipment, Estate, Occupancy, Person, StaffMembership, Unit
@@ -99,7 +100,7 @@ class StaffInviteForm(MembershipForm):
     """Add a staff member: an existing login by username, or a new one."""
 
     username = forms.SlugField(label=_("Username"), max_length=150)
-    display_name = forms.CharField(label=_("Name"), max_length=100)
+    display_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     email = forms.EmailField(
         label=_("E-mail"),
         required=False,

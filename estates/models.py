@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 
@@ -173,7 +174,7 @@ class PersonQuerySet(models.QuerySet):
 class Person(TimeStampedModel):
     """An owner or resident (业主/住户). May have a login (user) once invited."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     mobile = models.CharField(_("mobile phone"), max_length=20, validators=[validate_cn_mobile])
     email = models.EmailField(_("e-mail"), blank=True)
     id_number = models.CharField(

@@ -36,7 +36,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"用户{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "pw-Anju-2026!")
+    password = factory.django.Password("pw-Anju-2026!")
 
 
 class EstateFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from core.audit import timeline_for
@@ -74,7 +75,13 @@ def person_export(request):
         )
         for p in people.order_by("name", "id")
     )
-    headers = [_("Name"), _("Mobile phone"), _("E-mail"), _("ID number"), _("Units")]
+    headers = [
+        pgettext("person", "Name"),
+        _("Mobile phone"),
+        _("E-mail"),
+        _("ID number"),
+        _("Units"),
+    ]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(f"people-{stamp}.xlsx", _("People"), headers, rows)
 
