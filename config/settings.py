@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "estates",
+    "maintenance",
     "portal",
 ]
 

@@ -93,7 +93,7 @@ class MembershipForm(forms.ModelForm):
 
     class Meta:
         model = StaffMembership
-        fields = ["role", "skills", "is_active"]
+        fields = ["role", "skills", "on_duty", "is_active"]
 
 
 class StaffInviteForm(MembershipForm):

@@ -291,6 +291,11 @@ class StaffMembership(TimeStampedModel):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     skills = models.JSONField(_("skills"), default=list, blank=True)
+    on_duty = models.BooleanField(
+        _("on duty"),
+        default=False,
+        help_text=_("On-duty technicians are called at once for emergency repairs."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = MembershipQuerySet.as_manager()

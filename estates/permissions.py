@@ -69,3 +69,10 @@ def has_perm_somewhere(user, perm: str) -> bool:
 
     ids = estate_ids_for(user, perm)
     return ids is None or bool(ids)
+
+
+def grant(role_permissions: dict[str, set[str]]) -> None:
+    """Domain apps add their permissions to the roles (from AppConfig.ready), so that this
+    module needs to know none of them."""
+    for role, perms in role_permissions.items():
+        ROLE_PERMISSIONS.setdefault(role, set()).update(perms)

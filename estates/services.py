@@ -18,7 +18,7 @@ BUILDING_FIELDS = ["name", "floors", "completed_on", "note"]
 UNIT_FIELDS = ["building", "entrance", "number", "floor", "area", "kind", "status"]
 PERSON_FIELDS = ["name", "mobile", "email", "id_number", "note"]
 OCCUPANCY_FIELDS = ["person", "unit", "role", "start_date", "end_date"]
-MEMBERSHIP_FIELDS = ["role", "skills", "is_active"]
+MEMBERSHIP_FIELDS = ["role", "skills", "on_duty", "is_active"]
 EQUIPMENT_FIELDS = [
     "building",
     "location",

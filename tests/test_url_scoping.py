@@ -104,9 +104,34 @@ OBJECT_KWARGS = {
         _import_batch(w, w.other_estate, w.other_manager),
     ),
     "notification_pk": lambda w: (_notification(w, w.manager), _notification(w, w.other_manager)),
+    "ticket_pk": lambda w: (_ticket(w.unit, w.owner_person), _ticket(w.other_unit, w.other_person)),
 }
 # kwarg -> a value that is not an object of anyone's (same answer for everyone in scope).
-PLAIN_KWARGS = {"kind": "units"}
+PLAIN_KWARGS = {"kind": "units", "action": "register", "year": 2026, "month": 11}
+
+
+def _ticket(unit, reporter):
+    from django.utils import timezone
+
+    from maintenance.models import Ticket
+
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        estate=unit.estate,
+        unit=unit,
+        building=unit.building,
+        category="plumbing",
+        channel="portal",
+        description="厨房漏水",
+        reporter=reporter,
+        reported_at=now,
+        response_due=now,
+        onsite_due=now,
+        completion_due=now,
+    )
+    ticket.number = f"T-{ticket.pk}"
+    ticket.save(update_fields=["number"])
+    return ticket
 
 
 def _public_kwargs(world, pattern):
@@ -129,6 +154,15 @@ def _public_kwargs(world, pattern):
     return {}
 
 
+def _face(pattern) -> str:
+    """Which interface a URL belongs to, from where it lives: /staff/... or /portal/..."""
+    if pattern.route.startswith("staff/"):
+        return "staff"
+    if pattern.route.startswith("portal/"):
+        return "owner"
+    return "shared"
+
+
 def _urls(world, pattern):
     """(url for the right user's object, url for the other estate's/owner's object)."""
     own, other = {}, {}
@@ -137,7 +171,7 @@ def _urls(world, pattern):
             own[kwarg] = other[kwarg] = PLAIN_KWARGS[kwarg]
         elif kwarg in OBJECT_KWARGS:
             mine, theirs = OBJECT_KWARGS[kwarg](world)
-            if pattern.name.startswith("portal:") and kwarg == "unit_pk":
+            if _face(pattern) == "owner" and kwarg == "unit_pk":
                 mine, theirs = world.unit, world.other_unit
             own[kwarg], other[kwarg] = mine.pk, theirs.pk
         else:
@@ -170,12 +204,13 @@ def test_url_answers_by_actor(pattern, world, client):
 
     own_url, other_url = _urls(world, pattern)
     has_objects = any(k in OBJECT_KWARGS for k in pattern.kwargs)
-    if pattern.name.startswith("portal:"):
+    face = _face(pattern)
+    if face == "owner":
         right, outsider, wrong_face = world.owner, world.other_owner, world.manager
     else:
         right = world.admin if pattern.name in ADMIN_ONLY else world.manager
         outsider, wrong_face = world.other_manager, world.owner
-        if not pattern.name.startswith("staff:"):
+        if face != "staff":
             wrong_face = None  # shared pages (inbox actions) serve every signed-in user
     method = _method(client, right, own_url)
     send = getattr(client, method)

@@ -1,0 +1,116 @@
+"""Deadlines (SLA): response, on site and completion, per estate, priority and category.
+
+An estate starts from the preset of its service level and may adjust rules (SlaPolicy).
+The clock stops while a ticket waits for the owner: resuming pushes the unmet deadlines
+back by the time spent waiting.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from estates.choices import ServiceLevel
+
+from .choices import Priority
+
+H = 60  # minutes in an hour
+
+
+@dataclass(frozen=True)
+class Minutes:
+    response: int
+    onsite: int
+    completion: int
+
+
+# Service-level presets: emergencies on site within 30 minutes at levels 1 and 2; other
+# tickets at the agreed time when the owner gave one, else within the onsite minutes.
+PRESETS: dict[str, dict[str, Minutes]] = {
+    ServiceLevel.LEVEL_1: {
+        Priority.EMERGENCY: Minutes(10, 30, 4 * H),
+        Priority.URGENT: Minutes(30, 2 * H, 24 * H),
+        Priority.NORMAL: Minutes(60, 24 * H, 72 * H),
+    },
+    ServiceLevel.LEVEL_2: {
+        Priority.EMERGENCY: Minutes(15, 30, 8 * H),
+        Priority.URGENT: Minutes(60, 4 * H, 48 * H),
+        Priority.NORMAL: Minutes(2 * H, 24 * H, 72 * H),
+    },
+    ServiceLevel.LEVEL_3: {
+        Priority.EMERGENCY: Minutes(30, 60, 12 * H),
+        Priority.URGENT: Minutes(2 * H, 8 * H, 72 * H),
+        Priority.NORMAL: Minutes(4 * H, 48 * H, 120 * H),
+    },
+}
+
+WARN_BEFORE = timedelta(minutes=15)  # warn this long before a deadline passes
+
+
+def minutes_for(estate, *, category: str, priority: str) -> Minutes:
+    """The estate's rule for this category and priority, else its rule for the priority,
+    else the preset of its service level."""
+    from .models import SlaPolicy
+
+    rules = {
+        rule.category: rule
+        for rule in SlaPolicy.objects.filter(
+            estate=estate, priority=priority, category__in=[category, ""]
+        )
+    }
+    rule = rules.get(category) or rules.get("")
+    if rule is not None:
+        return Minutes(rule.response_minutes, rule.onsite_minutes, rule.completion_minutes)
+    level = PRESETS.get(estate.service_level, PRESETS[ServiceLevel.LEVEL_2])
+    return level[priority]
+
+
+def set_initial_deadlines(ticket) -> None:
+    minutes = minutes_for(ticket.estate, category=ticket.category, priority=ticket.priority)
+    start = ticket.reported_at
+    ticket.response_due = start + timedelta(minutes=minutes.response)
+    if ticket.priority != Priority.EMERGENCY and ticket.preferred_to:
+        ticket.onsite_due = max(ticket.preferred_to, start + timedelta(minutes=minutes.response))
+    else:
+        ticket.onsite_due = start + timedelta(minutes=minutes.onsite)
+    ticket.completion_due = max(start + timedelta(minutes=minutes.completion), ticket.onsite_due)
+
+
+def push_back_unmet(ticket, seconds: int) -> None:
+    """Move the deadlines not yet met by `seconds` (time spent waiting for the owner)."""
+    delta = timedelta(seconds=seconds)
+    if ticket.registered_at is None and ticket.response_due:
+        ticket.response_due += delta
+    if ticket.arrived_at is None and ticket.onsite_due:
+        ticket.onsite_due += delta
+    if ticket.completed_at is None and ticket.completion_due:
+        ticket.completion_due += delta
+
+
+def sla_apply_preset(*, estate, actor) -> int:
+    """Write the preset of the estate's service level as editable rules (replacing them)."""
+    from django.db import transaction
+
+    from core.audit import record_event
+    from estates.permissions import require
+
+    from . import permissions as P
+    from .models import SlaPolicy
+
+    require(actor, P.CONFIGURE, estate)
+    preset = PRESETS.get(estate.service_level, PRESETS[ServiceLevel.LEVEL_2])
+    with transaction.atomic():
+        SlaPolicy.objects.filter(estate=estate).delete()
+        SlaPolicy.objects.bulk_create(
+            SlaPolicy(
+                estate=estate,
+                priority=priority,
+                category="",
+                response_minutes=m.response,
+                onsite_minutes=m.onsite,
+                completion_minutes=m.completion,
+            )
+            for priority, m in preset.items()
+        )
+        record_event(
+            estate, actor=actor, verb="sla_preset", note=str(estate.get_service_level_display())
+        )
+    return len(preset)

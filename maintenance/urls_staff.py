@@ -1,0 +1,20 @@
+from django.urls import path
+
+from .views import printing, scan, staff
+
+app_name = "maintenance"
+
+urlpatterns = [
+    path("", staff.ticket_board, name="ticket_board"),
+    path("new/", staff.ticket_create, name="ticket_create"),
+    path("my-jobs/", staff.my_jobs, name="my_jobs"),
+    path("deadlines/", staff.sla_settings, name="sla_settings"),
+    path(
+        "report/<int:year>-<int:month>.pdf", printing.monthly_report_pdf, name="monthly_report_pdf"
+    ),
+    path("<int:ticket_pk>/", staff.ticket_detail, name="ticket_detail"),
+    path("<int:ticket_pk>/do/<slug:action>/", staff.ticket_action, name="ticket_action"),
+    path("<int:ticket_pk>/work-order.pdf", printing.work_order_pdf, name="work_order_pdf"),
+    path("scan/equipment/<int:equipment_pk>/", scan.scan_equipment, name="scan_equipment"),
+    path("scan/building/<int:building_pk>/", scan.scan_building, name="scan_building"),
+]
