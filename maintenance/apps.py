@@ -12,3 +12,9 @@ class MaintenanceConfig(AppConfig):
         from .permissions import ROLE_PERMISSIONS
 
         grant(ROLE_PERMISSIONS)
+
+    def seed_demo(self, estate, *, rng) -> int:
+        """Called by `seed_demo` for each estate: demo repair tickets (idempotent)."""
+        from .demo import seed_tickets
+
+        return seed_tickets(estate, rng=rng)

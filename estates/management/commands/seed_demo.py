@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -766,6 +767,11 @@ class Command(BaseCommand):
         writer.staff(estate, plan.staff)
         writer.equipment(estate, buildings, plan.equipment)
         owners = writer.owner_logins(plan, people)
+        # Other modules add their demo records (repairs...) through their AppConfig.
+        for config in apps.get_app_configs():
+            if hasattr(config, "seed_demo"):
+                made = config.seed_demo(estate, rng=random.Random(f"{spec.code}-{config.label}"))
+                writer.created[f"{config.label} records"] += made
         roles = dict(Role.choices)
         rows = [(str(roles[s.role]), s.username, spec.name) for s in plan.staff]
         owner = OccupancyRole.OWNER.label
