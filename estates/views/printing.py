@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,9 +59,12 @@ def building_register_pdf(request, building_pk):
 
 
 def equipment_qr_target(request, equipment) -> str:
-    """The absolute URL a piece of equipment's QR code opens. One place to change it (the
-    repair module will point it at a "report a problem here" page)."""
-    return request.build_absolute_uri(equipment.get_absolute_url())
+    """The absolute URL a piece of equipment's QR code opens: "report a problem here". The
+    scan page sends staff to the staff report form and owners to the portal's, with the
+    equipment filled in (by URL name only: estates imports nothing of maintenance)."""
+    return request.build_absolute_uri(
+        reverse("maintenance:scan_equipment", kwargs={"equipment_pk": equipment.pk})
+    )
 
 
 def _equipment_qr(request, equipment) -> segno.QRCode:

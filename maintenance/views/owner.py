@@ -1,10 +1,447 @@
-# Temporary stub so the URLconf loads; the engineer building this module overwrites it.
+"""The owner's repair pages (portal): my tickets, report a problem, one ticket and the
+owner's actions on it. Every ticket comes from Ticket.objects.for_owner(request.user), so
+another owner's ticket is a 404; the services decide what is allowed."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.audit import timeline_for
+from core.errors import DomainError
+from core.pagination import keyset_page
+from estates.choices import EquipmentCategory
+from estates.models import Building, Equipment, Occupancy
+from portal.selectors import units_for_owner
+from portal.views import owner_required
+
+from .. import services
+from ..choices import OPEN_STATUSES, Category, Channel, PhotoKind, Priority
+from ..choices import Status as S
+from ..forms_owner import COMMON_AREA, CancelForm, RateForm, ReportForm, VerifyForm, VersionForm
+from ..models import Ticket
+
+PAGE_SIZE = 20
+
+# What an owner reads on the timeline. Events not listed here (staff-internal ones) are
+# not shown; notes are shown only for the verbs in PUBLIC_NOTES and for the owner's own.
+OWNER_VERBS = {
+    "ticket_reported": gettext_lazy("Problem reported"),
+    "ticket_registered": gettext_lazy("Request accepted by the service desk"),
+    "ticket_rejected": gettext_lazy("Request not accepted"),
+    "ticket_cancelled": gettext_lazy("Cancelled"),
+    "ticket_dispatched": gettext_lazy("Technician assigned"),
+    "ticket_reassigned": gettext_lazy("Another technician assigned"),
+    "ticket_accepted": gettext_lazy("Technician took the job"),
+    "ticket_arrived": gettext_lazy("Technician on site"),
+    "ticket_repair_started": gettext_lazy("Repair started"),
+    "ticket_paused": gettext_lazy("Repair paused"),
+    "ticket_resumed": gettext_lazy("Repair resumed"),
+    "ticket_completed": gettext_lazy("Repair completed"),
+    "ticket_verified": gettext_lazy("Repair checked"),
+    "ticket_reopened": gettext_lazy("Not fixed yet: sent back to the technician"),
+    "ticket_followed_up": gettext_lazy("Follow-up done"),
+    "ticket_rated": gettext_lazy("Rated"),
+    "ticket_closed": gettext_lazy("Closed"),
+    "ticket_urged": gettext_lazy("Reminder sent"),
+}
+PUBLIC_NOTES = {"ticket_rejected", "ticket_paused", "ticket_completed"}
+
+BADGE = {
+    S.REPORTED: "secondary",
+    S.REGISTERED: "info",
+    S.DISPATCHED: "primary",
+    S.ACCEPTED: "primary",
+    S.ON_SITE: "primary",
+    S.IN_REPAIR: "warning",
+    S.PAUSED: "warning",
+    S.COMPLETED: "success",
+    S.VERIFIED: "success",
+    S.FOLLOWED_UP: "success",
+    S.CLOSED: "dark",
+    S.REJECTED: "danger",
+    S.CANCELLED: "secondary",
+}
+
+# A scanned piece of equipment suggests the kind of problem.
+EQUIPMENT_CATEGORY = {
+    EquipmentCategory.ELEVATOR: Category.ELEVATOR,
+    EquipmentCategory.WATER_PUMP: Category.PLUMBING,
+    EquipmentCategory.POWER: Category.ELECTRICAL,
+    EquipmentCategory.GENERATOR: Category.ELECTRICAL,
+    EquipmentCategory.LIGHTING: Category.ELECTRICAL,
+    EquipmentCategory.HVAC: Category.HVAC,
+}
+
+ERRORS = (DomainError, ValidationError)
 
 
-def _missing(request, *args, **kwargs):
-    raise Http404
+def _my_tickets(request):
+    return Ticket.objects.for_owner(request.user)
 
 
-def __getattr__(name):
-    return _missing
+def _get_ticket(request, ticket_pk):
+    return get_object_or_404(
+        _my_tickets(request).select_related(
+            "estate", "unit__building", "building", "equipment", "technician"
+        ),
+        pk=ticket_pk,
+    )
+
+
+def _my_estate_ids(request):
+    return Occupancy.objects.current().filter(person=request.person).values("unit__estate_id")
+
+
+def _error_messages(exc) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return exc.messages
+    return [str(exc)]
+
+
+def _flash_errors(request, exc):
+    for text in _error_messages(exc):
+        messages.error(request, text)
+
+
+def _flash_form_errors(request, form):
+    for errors in form.errors.values():
+        for text in errors:
+            messages.error(request, text)
+
+
+def _to_ticket(ticket):
+    return redirect("repairs:ticket_detail", ticket_pk=ticket.pk)
+
+
+# --- My tickets --------------------------------------------------------------------------
+
+
+@owner_required
+def my_tickets(request):
+    tickets = _my_tickets(request).select_related("unit__building", "building", "equipment")
+    page = keyset_page(
+        tickets,
+        ordering=["-reported_at", "-id"],
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        last=bool(request.GET.get("last")),
+        page_size=PAGE_SIZE,
+    )
+    for ticket in page.rows:
+        ticket.badge = BADGE.get(ticket.status, "secondary")
+        ticket.is_emergency = ticket.priority == Priority.EMERGENCY
+    return render(request, "maintenance/owner/my_tickets.html", {"page": page})
+
+
+# --- Report a problem -------------------------------------------------------------------
+
+
+def _prefill(request, estate_ids):
+    """The equipment or building a QR code named (in an estate where I live, else 404)."""
+    equipment = building = None
+    equipment_pk = request.GET.get("equipment", "")
+    building_pk = request.GET.get("building", "")
+    if equipment_pk:
+        if not equipment_pk.isdigit():
+            raise Http404
+        equipment = get_object_or_404(
+            Equipment.objects.select_related("building", "estate"),
+            pk=equipment_pk,
+            estate_id__in=estate_ids,
+        )
+        building = equipment.building
+    elif building_pk:
+        if not building_pk.isdigit():
+            raise Http404
+        building = get_object_or_404(
+            Building.objects.select_related("estate"), pk=building_pk, estate_id__in=estate_ids
+        )
+    return equipment, building
+
+
+def _check_posted_places(request, units, buildings):
+    """A unit or building that is not mine is a 404 (no telling whether it exists)."""
+    where = request.POST.get("where", "")
+    if where and where != COMMON_AREA and where not in {str(u.pk) for u in units}:
+        raise Http404
+    building = request.POST.get("building", "")
+    if building and not buildings.filter(pk=building if building.isdigit() else 0).exists():
+        raise Http404
+
+
+@owner_required
+def report(request):
+    units = list(units_for_owner(request.user))
+    estate_ids = _my_estate_ids(request)
+    buildings = Building.objects.filter(estate_id__in=estate_ids).select_related("estate")
+    equipment, scanned_building = _prefill(request, estate_ids)
+    from_scan = equipment is not None or scanned_building is not None
+
+    initial = {}
+    if from_scan:
+        initial.update(where=COMMON_AREA, building=scanned_building)
+        if equipment is not None:
+            initial["category"] = EQUIPMENT_CATEGORY.get(
+                equipment.category, Category.PUBLIC_FACILITY
+            )
+    elif len(units) == 1:
+        initial["where"] = str(units[0].pk)
+
+    if request.method == "POST":
+        _check_posted_places(request, units, buildings)
+        form = ReportForm(
+            request.POST,
+            request.FILES,
+            units=units,
+            buildings=buildings,
+            equipment=equipment,
+        )
+    else:
+        form = ReportForm(initial=initial, units=units, buildings=buildings, equipment=equipment)
+
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = form.unit
+        place = {}
+        if unit is not None:
+            place["unit"] = unit
+        else:
+            place = {
+                "building": data["building"],
+                "equipment": equipment,
+                "location": data["location"].strip(),
+            }
+        report_data = services.ReportData(
+            category=data["category"],
+            description=data["description"],
+            priority=Priority.EMERGENCY if data["emergency"] else Priority.NORMAL,
+            preferred_from=data["preferred_from"],
+            preferred_to=data["preferred_to"],
+            **place,
+        )
+        try:
+            ticket = services.ticket_report_by_owner(
+                actor=request.user,
+                data=report_data,
+                photos=data["photos"],
+                channel=Channel.QR if from_scan else Channel.PORTAL,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if ticket.priority == Priority.EMERGENCY:
+                text = _(
+                    "Emergency %(number)s reported: the technician on duty and the manager "
+                    "have been called."
+                )
+            else:
+                text = _("Thank you. Your request %(number)s was received.")
+            messages.success(request, text % {"number": ticket.number})
+            return _to_ticket(ticket)
+
+    return render(
+        request,
+        "maintenance/owner/report.html",
+        {
+            "form": form,
+            "equipment": equipment,
+            "scanned_building": scanned_building,
+            "from_scan": from_scan,
+            "has_units": bool(units),
+        },
+    )
+
+
+# --- One ticket ---------------------------------------------------------------------------
+
+
+def _owner_timeline(ticket, user):
+    events = []
+    for event in timeline_for(ticket):
+        label = OWNER_VERBS.get(event.verb)
+        if label is None:
+            continue
+        mine = event.actor_id is not None and event.actor_id == user.pk
+        if mine:
+            who = _("You")
+        elif event.actor_id is not None and event.actor_id == ticket.technician_id:
+            who = str(event.actor)
+        elif event.actor_id is not None:
+            who = _("Property service")
+        else:
+            who = ""
+        events.append(
+            {
+                "label": label,
+                "at": event.created_at,
+                "who": who,
+                "note": event.note if (mine or event.verb in PUBLIC_NOTES) else "",
+            }
+        )
+    return events
+
+
+def _promises(ticket):
+    """Deadlines in plain words, for the step the ticket is at."""
+    if not ticket.is_open:
+        return []
+    lines = []
+    if ticket.status == S.REPORTED and ticket.response_due:
+        lines.append(
+            _("We will answer your request by %(time)s.") % {"time": _when(ticket.response_due)}
+        )
+    if ticket.arrived_at is None and ticket.onsite_due:
+        lines.append(_("We will be there by %(time)s.") % {"time": _when(ticket.onsite_due)})
+    if ticket.completion_due:
+        lines.append(
+            _("The repair should be finished by %(time)s.") % {"time": _when(ticket.completion_due)}
+        )
+    return lines
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+@owner_required
+def ticket_detail(request, ticket_pk):
+    ticket = _get_ticket(request, ticket_pk)
+    ticket.badge = BADGE.get(ticket.status, "secondary")
+    photos = [p for p in ticket.photos.all() if p.kind in (PhotoKind.REPORT, PhotoKind.AFTER)]
+    status = ticket.status
+    show_technician = ticket.technician_id is not None and status not in (
+        S.REPORTED,
+        S.REGISTERED,
+        S.REJECTED,
+        S.CANCELLED,
+    )
+    context = {
+        "ticket": ticket,
+        "is_emergency": ticket.priority == Priority.EMERGENCY,
+        "report_photos": [p for p in photos if p.kind == PhotoKind.REPORT],
+        "after_photos": [p for p in photos if p.kind == PhotoKind.AFTER],
+        "show_technician": show_technician,
+        "promises": _promises(ticket),
+        "events": _owner_timeline(ticket, request.user),
+        "can_cancel": status in (S.REPORTED, S.REGISTERED),
+        "can_urge": status in OPEN_STATUSES,
+        "can_verify": status == S.COMPLETED,
+        "can_rate": status in (S.COMPLETED, S.VERIFIED),
+        "cancel_form": CancelForm(initial={"version": ticket.version}),
+        "verify_form": VerifyForm(initial={"version": ticket.version}),
+        "rate_form": RateForm(initial={"version": ticket.version}),
+        "urge_next": (
+            ticket.last_urged_at + services.URGE_INTERVAL if ticket.last_urged_at else None
+        ),
+    }
+    return render(request, "maintenance/owner/ticket_detail.html", context)
+
+
+# --- The owner's actions (POST only) --------------------------------------------------------
+
+
+def _act(request, ticket, form, call, success):
+    """Parse the form, call the service; errors and success as messages; back to the ticket."""
+    if not form.is_valid():
+        _flash_form_errors(request, form)
+        return _to_ticket(ticket)
+    try:
+        call(form.cleaned_data)
+    except Ticket.DoesNotExist as exc:  # moved out between the page and the click
+        raise Http404 from exc
+    except ERRORS as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, success() if callable(success) else success)
+    return _to_ticket(ticket)
+
+
+@owner_required
+@require_POST
+def cancel(request, ticket_pk):
+    ticket = _get_ticket(request, ticket_pk)
+    return _act(
+        request,
+        ticket,
+        CancelForm(request.POST),
+        lambda data: services.ticket_cancel(
+            ticket_id=ticket.pk,
+            actor=request.user,
+            reason=data["reason"],
+            version=data["version"],
+        ),
+        _("Request %(number)s was cancelled.") % {"number": ticket.number},
+    )
+
+
+@owner_required
+@require_POST
+def urge(request, ticket_pk):
+    ticket = _get_ticket(request, ticket_pk)
+    return _act(
+        request,
+        ticket,
+        VersionForm(request.POST),
+        lambda data: services.ticket_urge(ticket_id=ticket.pk, actor=request.user),
+        _("We have reminded the team about %(number)s.") % {"number": ticket.number},
+    )
+
+
+@owner_required
+@require_POST
+def verify(request, ticket_pk):
+    ticket = _get_ticket(request, ticket_pk)
+    form = VerifyForm(request.POST)
+    outcome = {}
+
+    def call(data):
+        outcome["passed"] = data["passed"]
+        services.ticket_verify(
+            ticket_id=ticket.pk,
+            actor=request.user,
+            passed=data["passed"],
+            reason=data["reason"],
+            version=data["version"],
+        )
+
+    def success():
+        if outcome.get("passed"):
+            return _("Thank you for checking: the repair of %(number)s is confirmed.") % {
+                "number": ticket.number
+            }
+        return _("Sorry it is not fixed yet: %(number)s goes back to the technician.") % {
+            "number": ticket.number
+        }
+
+    return _act(request, ticket, form, call, success)
+
+
+@owner_required
+@require_POST
+def rate(request, ticket_pk):
+    ticket = _get_ticket(request, ticket_pk)
+    return _act(
+        request,
+        ticket,
+        RateForm(request.POST),
+        lambda data: services.ticket_rate(
+            ticket_id=ticket.pk,
+            actor=request.user,
+            rating=data["rating"],
+            comment=data["comment"],
+            version=data["version"],
+        ),
+        _("Thank you for rating the repair of %(number)s.") % {"number": ticket.number},
+    )

@@ -231,13 +231,17 @@ def test_equipment_qr_svg(client, manager, equipment):
     assert b"<svg" in response.content
 
 
-def test_equipment_qr_encodes_the_absolute_equipment_url(rf, settings, equipment):
+def _scan_url(equipment):
+    return reverse("maintenance:scan_equipment", kwargs={"equipment_pk": equipment.pk})
+
+
+def test_equipment_qr_encodes_the_absolute_scan_url(rf, settings, equipment):
     from estates.views.printing import equipment_qr_target
 
     settings.ALLOWED_HOSTS = ["anju.example.com"]
     request = rf.get("/", HTTP_HOST="anju.example.com", secure=True)
     assert equipment_qr_target(request, equipment) == (
-        "https://anju.example.com" + equipment.get_absolute_url()
+        "https://anju.example.com" + _scan_url(equipment)
     )
 
 
@@ -252,7 +256,7 @@ def test_equipment_label_shows_code_and_details(client, manager, equipment):
     assert "0571-88886666" in html
     assert "<svg" in html
     assert "window.print()" in html
-    assert "http://testserver" + equipment.get_absolute_url() in html
+    assert "http://testserver" + _scan_url(equipment) in html
 
 
 @pytest.mark.parametrize("name", ["equipment_qr", "equipment_label"])
