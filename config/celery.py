@@ -21,5 +21,9 @@ BEAT_SCHEDULE = {
         "task": "estates.tasks.import_batches_purge",
         "schedule": crontab(minute=30, hour=3),
     },
+    "maintenance-deadline-sweep": {
+        "task": "maintenance.tasks.ticket_deadline_sweep",
+        "schedule": 60.0,  # every minute: warnings come WARN_BEFORE (15 min) ahead
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

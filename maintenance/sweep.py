@@ -1,0 +1,250 @@
+"""The deadline sweep: warn before a deadline passes, mark overdue tickets and escalate them.
+
+For each deadline (response: met once registered; on site: once arrived; completion: once
+completed) of every OPEN ticket:
+
+- WARNING when ``due - sla.WARN_BEFORE <= now < due`` and the deadline is not met: the
+  technician is told (customer service of the estate while nobody is assigned);
+- OVERDUE when ``due <= now`` and not met: the ``<deadline>_overdue`` flag is set and the
+  estate's managers are told (escalation).
+
+A ticket paused while waiting for the owner has its clock stopped: it is skipped (resuming
+pushes its unmet deadlines back by the time waited, see ``sla.push_back_unmet``; until then
+``due + pause_delta(now)`` moves with the clock and never passes).
+
+Idempotent, and safe with two sweeps at once: a ``TicketReminder`` row is unique per
+(ticket, deadline, kind) and is the record that a warning / an escalation was sent. Work goes
+in batches of candidate ids (NOT EXISTS such a row), each in one transaction that locks its
+candidates with ``SELECT ... FOR UPDATE SKIP LOCKED`` (a ticket someone is acting on, or that
+another sweep holds, waits for the next tick), re-reads which of them got a reminder in the
+meantime, inserts the missing reminders in one INSERT, sets the flags in one UPDATE and
+creates notifications only for the reminders it inserted. A second run changes nothing.
+
+Set-based: the candidate queries walk the partial ``*_due`` indexes over open tickets, so
+closed tickets (the vast majority) cost nothing; Python only sees candidate rows. Several
+tickets for the same recipients in a batch become one digest notification, not one each.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.notifications import notify
+from estates.choices import Role
+from estates.models import StaffMembership
+
+from . import sla
+from .choices import OPEN_STATUSES, Deadline, PauseReason, ReminderKind, Status
+from .models import Ticket, TicketReminder
+
+# deadline -> (due field, milestone that meets it, overdue flag)
+DEADLINES = {
+    Deadline.RESPONSE: ("response_due", "registered_at", "response_overdue"),
+    Deadline.ONSITE: ("onsite_due", "arrived_at", "onsite_overdue"),
+    Deadline.COMPLETION: ("completion_due", "completed_at", "completion_overdue"),
+}
+DIGEST_LINES = 50  # numbers listed in a digest notification's body
+
+
+def batch_size() -> int:
+    """Tickets locked and handled per transaction (SQLite: keep IN lists short)."""
+    return 2000 if connection.vendor == "postgresql" else 500
+
+
+def candidates(deadline: str, kind: str, now):
+    """Open tickets whose `deadline` needs a reminder of `kind` now and never got one."""
+    due, met, flag = DEADLINES[deadline]
+    qs = Ticket.objects.filter(status__in=OPEN_STATUSES, **{f"{met}__isnull": True}).exclude(
+        status=Status.PAUSED, pause_reason=PauseReason.OWNER
+    )
+    if kind == ReminderKind.WARNING:
+        # Not for a deadline already marked overdue (pushed back after a pause).
+        qs = qs.filter(**{f"{due}__gt": now, f"{due}__lte": now + sla.WARN_BEFORE, flag: False})
+    else:
+        qs = qs.filter(**{f"{due}__lte": now})
+    sent = TicketReminder.objects.filter(ticket=OuterRef("pk"), deadline=deadline, kind=kind)
+    return qs.filter(~Exists(sent))
+
+
+@dataclass(frozen=True)
+class Row:
+    pk: int
+    estate_id: int
+    technician_id: int | None
+    number: str
+    due: object
+
+
+@dataclass
+class Recipients:
+    """Staff to tell, loaded once per sweep for the estates that need them."""
+
+    managers: dict = field(default_factory=dict)  # estate_id -> [users]
+    service: dict = field(default_factory=dict)  # estate_id -> [customer service users]
+    users: dict = field(default_factory=dict)  # user id -> user (technicians)
+
+    def load_estates(self, estate_ids) -> None:
+        missing = set(estate_ids) - self.managers.keys()
+        if not missing:
+            return
+        for estate_id in missing:
+            self.managers[estate_id], self.service[estate_id] = [], []
+        memberships = StaffMembership.objects.filter(
+            estate_id__in=missing,
+            role__in=[Role.MANAGER, Role.CUSTOMER_SERVICE],
+            is_active=True,
+            user__is_active=True,
+        ).select_related("user")
+        for m in memberships.order_by("pk"):
+            target = self.managers if m.role == Role.MANAGER else self.service
+            target[m.estate_id].append(m.user)
+
+    def load_users(self, user_ids) -> None:
+        missing = set(user_ids) - self.users.keys()
+        if missing:
+            for user in get_user_model().objects.filter(pk__in=missing, is_active=True):
+                self.users[user.pk] = user
+            for pk in missing:
+                self.users.setdefault(pk, None)
+
+
+def _local(when) -> str:
+    return timezone.localtime(when).strftime("%m-%d %H:%M")
+
+
+def _title(deadline, kind, rows):
+    """A callable rendering the title in the recipient's language (see core.notifications)."""
+    label, count = Deadline(deadline).label, len(rows)
+    if count == 1:
+        args = {"number": rows[0].number, "time": _local(rows[0].due)}
+        if kind == ReminderKind.WARNING:
+            text = lambda: _("%(number)s: %(deadline)s deadline at %(time)s")  # noqa: E731
+        else:
+            text = lambda: _(  # noqa: E731
+                "%(number)s is overdue: %(deadline)s deadline passed at %(time)s"
+            )
+        return lambda: text() % {**args, "deadline": str(label)}
+    if kind == ReminderKind.WARNING:
+        return lambda: (
+            ngettext(
+                "%(count)d ticket near its %(deadline)s deadline",
+                "%(count)d tickets near their %(deadline)s deadline",
+                count,
+            )
+            % {"count": count, "deadline": str(label)}
+        )
+    return lambda: (
+        ngettext(
+            "%(count)d ticket overdue: %(deadline)s deadline passed",
+            "%(count)d tickets overdue: %(deadline)s deadline passed",
+            count,
+        )
+        % {"count": count, "deadline": str(label)}
+    )
+
+
+def _body(rows) -> str:
+    if len(rows) == 1:
+        return ""
+    lines = [f"{r.number} · {_local(r.due)}" for r in rows[:DIGEST_LINES]]
+    if len(rows) > DIGEST_LINES:
+        lines.append(f"… +{len(rows) - DIGEST_LINES}")
+    return "\n".join(lines)
+
+
+def _notify(deadline: str, kind: str, rows: list[Row], staff: Recipients) -> int:
+    """Tell whoever must know about the reminders just inserted; one notification per
+    recipient group (a digest when a group has several tickets). Returns how many."""
+    staff.load_estates({r.estate_id for r in rows})
+    if kind == ReminderKind.WARNING:
+        staff.load_users({r.technician_id for r in rows if r.technician_id})
+    groups: dict[tuple, list[Row]] = defaultdict(list)
+    for r in rows:
+        if kind == ReminderKind.OVERDUE:
+            groups[("managers", r.estate_id)].append(r)
+        elif r.technician_id and staff.users.get(r.technician_id) is not None:
+            groups[("user", r.technician_id)].append(r)
+        else:
+            groups[("service", r.estate_id)].append(r)
+    board = reverse("maintenance:ticket_board")
+    sent = 0
+    for (who, key), group in groups.items():
+        if who == "user":
+            users = [staff.users[key]]
+        elif who == "service":
+            users = staff.service[key] or staff.managers[key]
+        else:
+            users = staff.managers[key]
+        if not users:
+            continue
+        url = (
+            reverse("maintenance:ticket_detail", kwargs={"ticket_pk": group[0].pk})
+            if len(group) == 1
+            else board
+        )
+        notes = notify(
+            recipients=users, title=_title(deadline, kind, group), body=_body(group), url=url
+        )
+        sent += len(notes)
+    return sent
+
+
+def _sweep_batch(deadline: str, kind: str, now, staff: Recipients, limit: int):
+    """One transaction: (candidates seen, reminders inserted, notifications created)."""
+    due, _met, flag = DEADLINES[deadline]
+    with transaction.atomic():
+        locked = list(
+            candidates(deadline, kind, now)
+            .order_by(due, "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "estate_id", "technician_id", "number", due)[:limit]
+        )
+        if not locked:
+            return 0, 0, 0
+        ids = [row[0] for row in locked]
+        # The candidate query's NOT EXISTS read a snapshot taken before it locked these
+        # rows: a sweep that committed in between may have sent some of them. Every sweep
+        # locks a ticket before inserting its reminder, so this re-read (a new snapshot,
+        # under our lock) is final.
+        done = set(
+            TicketReminder.objects.filter(
+                ticket_id__in=ids, deadline=deadline, kind=kind
+            ).values_list("ticket_id", flat=True)
+        )
+        rows = [Row(*row) for row in locked if row[0] not in done]
+        if not rows:
+            return len(locked), 0, 0
+        TicketReminder.objects.bulk_create(
+            [TicketReminder(ticket_id=r.pk, deadline=deadline, kind=kind) for r in rows]
+        )
+        if kind == ReminderKind.OVERDUE:
+            # No version bump: a form someone holds open stays valid.
+            Ticket.objects.filter(pk__in=[r.pk for r in rows]).update(**{flag: True})
+        sent = _notify(deadline, kind, rows, staff)
+    return len(locked), len(rows), sent
+
+
+def deadline_sweep(now=None) -> dict:
+    """Warn, mark overdue and escalate, once per ticket, deadline and kind. Returns counts:
+    {"warnings", "overdue", "notifications"} of what this run did (all 0 on a re-run)."""
+    now = now or timezone.now()
+    limit = batch_size()
+    staff = Recipients()
+    counts = {"warnings": 0, "overdue": 0, "notifications": 0}
+    for deadline in DEADLINES:
+        for kind in (ReminderKind.OVERDUE, ReminderKind.WARNING):
+            key = "overdue" if kind == ReminderKind.OVERDUE else "warnings"
+            while True:
+                seen, inserted, sent = _sweep_batch(deadline, kind, now, staff, limit)
+                counts[key] += inserted
+                counts["notifications"] += sent
+                if seen < limit:
+                    break  # the rest (if any) is locked by someone else: next tick
+    return counts
