@@ -44,7 +44,10 @@ SKIP_NAMESPACES = {"admin"}
 # Pages only a company administrator may open (estate managers get 403).
 ADMIN_ONLY = {"staff:estate_create"}
 # Pages whose job is to send you elsewhere.
-REDIRECTORS = {"home"}
+REDIRECTORS = {"home", "maintenance:scan_equipment", "maintenance:scan_building"}
+# URLs under /staff/ that serve both faces: a QR label is scanned by staff and owners alike
+# (staff go to the staff report form, owners of the estate to the portal's).
+BOTH_FACES = {"maintenance:scan_equipment", "maintenance:scan_building"}
 
 
 @dataclass
@@ -156,6 +159,8 @@ def _public_kwargs(world, pattern):
 
 def _face(pattern) -> str:
     """Which interface a URL belongs to, from where it lives: /staff/... or /portal/..."""
+    if pattern.name in BOTH_FACES:
+        return "shared"
     if pattern.route.startswith("staff/"):
         return "staff"
     if pattern.route.startswith("portal/"):
