@@ -466,6 +466,11 @@ def ticket_complete(
         raise ValidationError({"work_done": _("Describe the work done.")})
     if not after_photos:
         raise ValidationError({"after_photos": _("Add at least one photo of the finished work.")})
+    for name, value in (("labour_hours", labour_hours), ("labour_amount", labour_amount)):
+        try:  # not negative (the field's own validators; a total could still hide it)
+            Ticket._meta.get_field(name).run_validators(Decimal(value))
+        except ValidationError as error:
+            raise ValidationError({name: error.messages}) from None
     with transaction.atomic():
         t = _technician_step(ticket_id, actor, version, [S.IN_REPAIR])
         lines = [
