@@ -51,6 +51,7 @@ OWNER_VERBS = {
     "ticket_urged": gettext_lazy("Reminder sent"),
 }
 PUBLIC_NOTES = {"ticket_rejected", "ticket_paused", "ticket_completed"}
+NO_NOTES = {"ticket_reported"}  # its note is the channel and priority, shown elsewhere
 
 BADGE = {
     S.REPORTED: "secondary",
@@ -287,7 +288,11 @@ def _owner_timeline(ticket, user):
                 "label": label,
                 "at": event.created_at,
                 "who": who,
-                "note": event.note if (mine or event.verb in PUBLIC_NOTES) else "",
+                "note": (
+                    event.note
+                    if event.verb not in NO_NOTES and (mine or event.verb in PUBLIC_NOTES)
+                    else ""
+                ),
             }
         )
     return events
