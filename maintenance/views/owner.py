@@ -214,7 +214,8 @@ def report(request):
             place["unit"] = unit
         else:
             place = {
-                "building": data["building"],
+                # A scanned piece of equipment says where it is.
+                "building": equipment.building if equipment else data["building"],
                 "equipment": equipment,
                 "location": data["location"].strip(),
             }
@@ -320,6 +321,14 @@ def _when(moment) -> str:
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
+def _urge_next(ticket):
+    """When the owner may urge again, if that is still to come."""
+    if ticket.last_urged_at is None:
+        return None
+    moment = ticket.last_urged_at + services.URGE_INTERVAL
+    return moment if moment > timezone.now() else None
+
+
 @owner_required
 def ticket_detail(request, ticket_pk):
     ticket = _get_ticket(request, ticket_pk)
@@ -347,9 +356,7 @@ def ticket_detail(request, ticket_pk):
         "cancel_form": CancelForm(initial={"version": ticket.version}),
         "verify_form": VerifyForm(initial={"version": ticket.version}),
         "rate_form": RateForm(initial={"version": ticket.version}),
-        "urge_next": (
-            ticket.last_urged_at + services.URGE_INTERVAL if ticket.last_urged_at else None
-        ),
+        "urge_next": _urge_next(ticket),
     }
     return render(request, "maintenance/owner/ticket_detail.html", context)
 

@@ -303,7 +303,6 @@ def test_a_report_from_an_equipment_scan_is_filled_in_and_kept_as_qr(world, logi
         report_url(equipment=world.equipment.pk),
         {
             "where": "common",
-            "building": str(world.building.pk),
             "category": Category.ELEVATOR,
             "description": "电梯门关不上",
         },
@@ -312,6 +311,7 @@ def test_a_report_from_an_equipment_scan_is_filled_in_and_kept_as_qr(world, logi
     ticket = Ticket.objects.get()
     assert ticket.channel == Channel.QR
     assert ticket.equipment == world.equipment and ticket.estate == world.estate
+    assert ticket.building == world.equipment.building
 
 
 def test_a_report_naming_equipment_of_another_estate_is_404(world, login):
@@ -430,6 +430,7 @@ def test_urge_twice_within_the_interval_is_refused_the_second_time(world, login)
     assert any("you can urge again in" in text for text in texts(second))
     ticket.refresh_from_db()
     assert ticket.urge_count == 1
+    assert "You can urge again after" in client.get(detail_url(ticket)).content.decode()
     # Once the interval has passed, urging works again.
     Ticket.objects.filter(pk=ticket.pk).update(
         last_urged_at=timezone.now() - services.URGE_INTERVAL - timedelta(minutes=1)
