@@ -4,6 +4,7 @@ duplicates are pointed out; a stale version or a second person at once changes n
 
 import io
 import threading
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -778,11 +779,20 @@ def test_stale_version_changes_nothing(world, cs, tech, tech2):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_dispatches_at_once_only_one_wins(world, cs, tech, tech2):
+def test_two_dispatches_at_once_only_one_wins(world, cs, tech, tech2, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (SQLite serialises every writer)")
     ticket = ticket_in(world, S.REGISTERED)
     version = ticket.version
+    record_event = svc.record_event
+
+    def slow_record_event(obj, **kwargs):
+        # Hold the row lock a while, so the other dispatch surely reads the ticket while
+        # this one is in flight: without the lock both would see the same version.
+        time.sleep(0.3)
+        return record_event(obj, **kwargs)
+
+    monkeypatch.setattr(svc, "record_event", slow_record_event)
     barrier = threading.Barrier(2)
     results: dict[str, object] = {}
 
