@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import printing, scan, staff
+from .views import photos, printing, scan, staff
 
 app_name = "maintenance"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("<int:ticket_pk>/", staff.ticket_detail, name="ticket_detail"),
     path("<int:ticket_pk>/do/<slug:action>/", staff.ticket_action, name="ticket_action"),
+    path("<int:ticket_pk>/photos/<int:photo_pk>/", photos.staff_photo, name="ticket_photo"),
     path("<int:ticket_pk>/work-order.pdf", printing.work_order_pdf, name="work_order_pdf"),
     path("scan/equipment/<int:equipment_pk>/", scan.scan_equipment, name="scan_equipment"),
     path("scan/building/<int:building_pk>/", scan.scan_building, name="scan_building"),

@@ -107,10 +107,31 @@ OBJECT_KWARGS = {
         _import_batch(w, w.other_estate, w.other_manager),
     ),
     "notification_pk": lambda w: (_notification(w, w.manager), _notification(w, w.other_manager)),
-    "ticket_pk": lambda w: (_ticket(w.unit, w.owner_person), _ticket(w.other_unit, w.other_person)),
+    "ticket_pk": lambda w: _tickets(w),
+    "photo_pk": lambda w: tuple(_photo(t) for t in _tickets(w)),
 }
 # kwarg -> a value that is not an object of anyone's (same answer for everyone in scope).
 PLAIN_KWARGS = {"kind": "units", "action": "register", "year": 2026, "month": 11}
+
+
+def _tickets(world):
+    """One ticket of ours and one of the other estate/owner, made once per test."""
+    if not hasattr(world, "_tickets"):
+        world._tickets = (
+            _ticket(world.unit, world.owner_person),
+            _ticket(world.other_unit, world.other_person),
+        )
+    return world._tickets
+
+
+def _photo(ticket):
+    from django.core.files.base import ContentFile
+
+    from maintenance.models import TicketPhoto
+
+    return TicketPhoto.objects.create(
+        ticket=ticket, kind="report", image=ContentFile(b"\x89PNG\r\n\x1a\n", name="p.png")
+    )
 
 
 def _ticket(unit, reporter):
