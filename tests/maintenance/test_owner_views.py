@@ -124,7 +124,12 @@ def test_report_for_my_unit_with_a_photo(world, login):
     assert any(ticket.number in text for text in texts(response))
     # The owner's page then shows the report and its photo.
     page = client.get(detail_url(ticket)).content.decode()
-    assert "厨房水槽下面漏水" in page and photo.image.url in page
+    photo_url = reverse(
+        "repairs:ticket_photo", kwargs={"ticket_pk": ticket.pk, "photo_pk": photo.pk}
+    )
+    assert "厨房水槽下面漏水" in page and photo_url in page and photo.image.url not in page
+    served = client.get(photo_url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
 
 
 def test_report_for_a_unit_that_is_not_mine_is_404_and_saves_nothing(world, login):
