@@ -114,3 +114,73 @@ def sla_apply_preset(*, estate, actor) -> int:
             estate, actor=actor, verb="sla_preset", note=str(estate.get_service_level_display())
         )
     return len(preset)
+
+
+def sla_rules_save(*, estate, actor, rows) -> int:
+    """Replace the estate's rules by `rows` (dicts: priority, category ("" for every
+    category), response_minutes, onsite_minutes, completion_minutes). Checked first; an
+    empty list leaves the estate on its service level's preset."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from core.audit import record_event
+    from estates.permissions import require
+
+    from . import permissions as P
+    from .choices import Category
+    from .models import SlaPolicy
+
+    require(actor, P.CONFIGURE, estate)
+    errors, seen, rules = [], set(), []
+    for n, row in enumerate(rows, start=1):
+        priority, category = row.get("priority"), row.get("category") or ""
+        if priority not in Priority.values or (category and category not in Category.values):
+            errors.append(_("Rule %(n)d: choose a priority and a category.") % {"n": n})
+            continue
+        try:
+            response, onsite, completion = (
+                int(row[key])
+                for key in ("response_minutes", "onsite_minutes", "completion_minutes")
+            )
+        except (KeyError, TypeError, ValueError):
+            errors.append(_("Rule %(n)d: give the three deadlines in minutes.") % {"n": n})
+            continue
+        if min(response, onsite, completion) < 1:
+            errors.append(_("Rule %(n)d: every deadline is at least one minute.") % {"n": n})
+        elif not response <= onsite <= completion:
+            errors.append(
+                _(
+                    "Rule %(n)d: respond first, then be on site, then complete: no deadline "
+                    "may be sooner than the one before it."
+                )
+                % {"n": n}
+            )
+        if (priority, category) in seen:
+            errors.append(
+                _("Rule %(n)d: there is already a rule for this priority and category.") % {"n": n}
+            )
+        seen.add((priority, category))
+        rules.append(
+            SlaPolicy(
+                estate=estate,
+                priority=priority,
+                category=category,
+                response_minutes=response,
+                onsite_minutes=onsite,
+                completion_minutes=completion,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = SlaPolicy.objects.filter(estate=estate).count()
+        SlaPolicy.objects.filter(estate=estate).delete()
+        SlaPolicy.objects.bulk_create(rules)
+        record_event(
+            estate,
+            actor=actor,
+            verb="sla_rules_saved",
+            note=f"{before} → {len(rules)}",
+        )
+    return len(rules)

@@ -1,0 +1,188 @@
+"""Reads the staff repair pages share: counts per status, the emergencies box, technician
+choices and dispatch suggestions, a technician's open jobs, an estate's effective deadlines.
+Querysets passed in are already scoped to the user."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from estates.choices import Role, ServiceLevel
+from estates.models import StaffMembership
+
+from . import sla
+from .choices import OPEN_STATUSES, Category, Priority, Status
+from .models import SlaPolicy, Ticket
+
+# Which technician skills fit a ticket category (estates.choices.Skill values).
+CATEGORY_SKILLS: dict[str, tuple[str, ...]] = {
+    Category.PLUMBING: ("plumbing",),
+    Category.ELECTRICAL: ("electrical",),
+    Category.DOORS_WINDOWS: ("doors_windows",),
+    Category.ELEVATOR: ("elevator",),
+    Category.HVAC: ("hvac",),
+    Category.CIVIL: ("civil",),
+    Category.PUBLIC_FACILITY: ("civil", "electrical"),
+}
+
+# The columns the board shows (and the related rows it needs), so one query fills a page.
+BOARD_RELATED = ("estate", "unit__building", "building", "equipment", "technician")
+OVERDUE_Q = Q(response_overdue=True) | Q(onsite_overdue=True) | Q(completion_overdue=True)
+
+# A technician's jobs: what is still theirs to do.
+TECHNICIAN_STATUSES = [
+    Status.DISPATCHED,
+    Status.ACCEPTED,
+    Status.ON_SITE,
+    Status.IN_REPAIR,
+    Status.PAUSED,
+]
+
+
+def board_tickets(queryset):
+    return queryset.select_related(*BOARD_RELATED)
+
+
+def status_counts(queryset) -> dict:
+    """{status: n, "open": n, "overdue": n, "all": n} in one aggregate query."""
+    aggregates = {status: Count("id", filter=Q(status=status)) for status in Status.values}
+    aggregates["open"] = Count("id", filter=Q(status__in=OPEN_STATUSES))
+    aggregates["overdue"] = Count("id", filter=Q(status__in=OPEN_STATUSES) & OVERDUE_Q)
+    aggregates["all"] = Count("id")
+    return queryset.order_by().aggregate(**aggregates)
+
+
+def open_emergencies(queryset, limit: int = 20) -> list:
+    """Open emergency tickets, oldest first (the longest wait on top)."""
+    return list(
+        board_tickets(queryset)
+        .filter(status__in=OPEN_STATUSES, priority=Priority.EMERGENCY)
+        .order_by("reported_at", "id")[:limit]
+    )
+
+
+def technician_choices(user, estate=None) -> list[tuple[int, str]]:
+    """(user id, name) of the active technicians in the user's scope (in `estate`, if given).
+    Plain tuples, one query."""
+    memberships = StaffMembership.objects.for_user(user).filter(
+        role=Role.TECHNICIAN, is_active=True
+    )
+    if estate is not None:
+        memberships = memberships.filter(estate=estate)
+    rows = memberships.values_list("user_id", "user__display_name", "user__username").distinct()
+    names = {pk: display or username for pk, display, username in rows}
+    return sorted(names.items(), key=lambda item: (item[1], item[0]))
+
+
+def _open_load():
+    return Coalesce(
+        Subquery(
+            Ticket.objects.filter(technician_id=OuterRef("user_id"), status__in=OPEN_STATUSES)
+            .order_by()
+            .values("technician_id")
+            .annotate(n=Count("id"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def suggest_technicians(ticket) -> list[StaffMembership]:
+    """The estate's active technicians, best first: a skill that fits the category, then
+    the fewest open jobs, then the on-duty one, then by name. Each carries `.load` (open
+    tickets assigned now) and `.skill_match`."""
+    wanted = set(CATEGORY_SKILLS.get(ticket.category, ()))
+    memberships = list(
+        StaffMembership.objects.filter(
+            estate_id=ticket.estate_id, role=Role.TECHNICIAN, is_active=True
+        )
+        .select_related("user")
+        .annotate(load=_open_load())
+    )
+    for m in memberships:
+        m.skill_match = bool(wanted.intersection(m.skills or []))
+        m.is_current = m.user_id == ticket.technician_id
+    memberships.sort(
+        key=lambda m: (not m.skill_match, m.load, not m.on_duty, str(m.user), m.user_id)
+    )
+    return memberships
+
+
+def my_open_jobs(user, limit: int = 100) -> list:
+    """The technician's tickets still to work on: emergencies first, then the nearest
+    completion deadline."""
+    emergency_first = Case(
+        When(priority=Priority.EMERGENCY, then=Value(0)),
+        When(priority=Priority.URGENT, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return list(
+        Ticket.objects.for_user(user)
+        .filter(technician=user, status__in=TECHNICIAN_STATUSES)
+        .select_related("estate", "unit__building", "building", "equipment")
+        .annotate(rank=emergency_first)
+        .order_by("rank", "completion_due", "reported_at", "id")[:limit]
+    )
+
+
+@dataclass
+class EffectiveRule:
+    priority: str
+    priority_label: str
+    category: str
+    category_label: str
+    response: int
+    onsite: int
+    completion: int
+    from_preset: bool
+
+
+def effective_deadlines(estate) -> list[EffectiveRule]:
+    """What applies in the estate: its rules, and the preset for a priority without a
+    general rule. General rules first, in priority order, then category rules."""
+    rules = list(SlaPolicy.objects.filter(estate=estate))
+    preset = sla.PRESETS.get(estate.service_level, sla.PRESETS[ServiceLevel.LEVEL_2])
+    priorities = dict(Priority.choices)
+    categories = dict(Category.choices)
+    order = {p: i for i, p in enumerate(Priority.values)}
+    general = {r.priority: r for r in rules if not r.category}
+    rows = []
+    for priority in Priority.values:
+        rule = general.get(priority)
+        if rule is not None:
+            minutes = sla.Minutes(
+                rule.response_minutes, rule.onsite_minutes, rule.completion_minutes
+            )
+        else:
+            minutes = preset[priority]
+        rows.append(
+            EffectiveRule(
+                priority=priority,
+                priority_label=str(priorities[priority]),
+                category="",
+                category_label="",
+                response=minutes.response,
+                onsite=minutes.onsite,
+                completion=minutes.completion,
+                from_preset=rule is None,
+            )
+        )
+    specific = sorted(
+        (r for r in rules if r.category), key=lambda r: (order.get(r.priority, 9), r.category)
+    )
+    for r in specific:
+        rows.append(
+            EffectiveRule(
+                priority=r.priority,
+                priority_label=str(priorities.get(r.priority, r.priority)),
+                category=r.category,
+                category_label=str(categories.get(r.category, r.category)),
+                response=r.response_minutes,
+                onsite=r.onsite_minutes,
+                completion=r.completion_minutes,
+                from_preset=False,
+            )
+        )
+    return rows
