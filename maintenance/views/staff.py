@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.audit import timeline_for
@@ -392,9 +392,25 @@ def _cleaned(form):
 # --- Board ---------------------------------------------------------------------------------
 
 
-def _colour(ticket):
+def _colour(ticket, now=None):
+    """Badge colours, and the next deadline of an open ticket: `next_due` (the first one
+    not met yet), `next_due_label` and `late` (flagged overdue, or past due already)."""
     ticket.badge = STATUS_COLOURS.get(ticket.status, "secondary")
     ticket.priority_badge = PRIORITY_COLOURS.get(ticket.priority, "light")
+    ticket.next_due = ticket.next_due_label = None
+    ticket.late = ticket.is_overdue
+    if ticket.is_open:
+        for label, due, met in (
+            (Deadline.RESPONSE.label, ticket.response_due, ticket.registered_at),
+            (Deadline.ONSITE.label, ticket.onsite_due, ticket.arrived_at),
+            (Deadline.COMPLETION.label, ticket.completion_due, ticket.completed_at),
+        ):
+            if due is not None and met is None:
+                ticket.next_due, ticket.next_due_label = due, label
+                break
+        waiting = ticket.status == S.PAUSED and ticket.pause_reason == PauseReason.OWNER
+        if ticket.next_due is not None and not waiting:
+            ticket.late = ticket.late or ticket.next_due <= (now or timezone.now())
     return ticket
 
 
@@ -408,13 +424,14 @@ def ticket_board(request):
         sort_options=BOARD_SORTS,
         default_sort="-reported_at",
     )
+    now = timezone.now()
     for ticket in ctx["rows"]:
-        _colour(ticket)
-    emergencies = [_colour(t) for t in open_emergencies(tickets)]
+        _colour(ticket, now)
+    emergencies = [_colour(t, now) for t in open_emergencies(tickets)]
     counts = status_counts(tickets)
     chosen = request.GET.get("status", "")
-    tabs = [("", _("All"), counts["all"]), ("open", _("Open"), counts["open"])]
-    tabs += [(value, label, counts[value]) for value, label in S.choices]
+    tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]
+    tabs += [(value, label, counts.get(value)) for value, label in S.choices]
     estate = current_estate(request)
     ctx.update(
         {
@@ -424,7 +441,7 @@ def ticket_board(request):
             "chosen_status": chosen,
             "can_create": estate is not None and has_perm(request.user, P.CREATE, estate),
             "can_configure": estate is not None and has_perm(request.user, P.CONFIGURE, estate),
-            "now": timezone.now(),
+            "now": now,
         }
     )
     return render(request, "maintenance/staff/ticket_board.html", ctx)
@@ -686,8 +703,9 @@ def my_jobs(request):
     if not has_perm_somewhere(request.user, P.WORK):
         raise PermissionDenied
     jobs = my_open_jobs(request.user)
+    now = timezone.now()
     for ticket in jobs:
-        _colour(ticket)
+        _colour(ticket, now)
         ticket.next_actions = [
             (action, _form_for(action, ticket))
             for action in allowed_actions(request.user, ticket)
@@ -697,6 +715,18 @@ def my_jobs(request):
 
 
 # --- Deadlines (SLA) of the estate ---------------------------------------------------------
+
+
+def _duration(minutes: int) -> str:
+    if minutes >= 1440 and minutes % 1440 == 0:
+        n = minutes // 1440
+        return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
+    if minutes >= 60 and minutes % 60 == 0:
+        n = minutes // 60
+        return ngettext("%(n)d hour", "%(n)d hours", n) % {"n": n}
+    if minutes > 60:
+        return _("%(h)d h %(m)d min") % {"h": minutes // 60, "m": minutes % 60}
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
 @staff_required
@@ -745,12 +775,17 @@ def sla_settings(request):
                 % {"count": count, "estate": estate.name},
             )
             return redirect("maintenance:sla_settings")
+    effective = effective_deadlines(estate)
+    for rule in effective:
+        rule.response_text = _duration(rule.response)
+        rule.onsite_text = _duration(rule.onsite)
+        rule.completion_text = _duration(rule.completion)
     return render(
         request,
         "maintenance/staff/sla_settings.html",
         {
             "estate": estate,
-            "effective": effective_deadlines(estate),
+            "effective": effective,
             "formset": formset,
             "errors": errors,
             "preset_level": estate.get_service_level_display(),
