@@ -441,6 +441,7 @@ def ticket_board(request):
             "chosen_status": chosen,
             "can_create": estate is not None and has_perm(request.user, P.CREATE, estate),
             "can_configure": estate is not None and has_perm(request.user, P.CONFIGURE, estate),
+            "can_work": has_perm_somewhere(request.user, P.WORK),
             "now": now,
         }
     )
