@@ -27,7 +27,7 @@ from ..reports import category_chart_svg, monthly_figures
 # Images a PDF may embed (WeasyPrint reads these), and how big a signature may be.
 EMBEDDABLE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 MAX_EMBEDDED_BYTES = 2 * 1024 * 1024
-BLANK_MATERIAL_ROWS = 5
+BLANK_MATERIAL_ROWS = 4
 
 
 def mask_phone(value: str) -> str:
