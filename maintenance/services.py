@@ -161,7 +161,8 @@ def _create_ticket(*, estate, data: ReportData, channel, actor, reporter, photos
             ticket,
             actor=actor,
             verb="ticket_reported",
-            note=f"{ticket.get_channel_display()} · {ticket.get_priority_display()}",
+            # Values, not labels: each reader sees them in their own language.
+            changes={"channel": [None, ticket.channel], "priority": [None, ticket.priority]},
         )
         if ticket.priority == Priority.EMERGENCY:
             on_duty = _staff(estate, Role.TECHNICIAN, on_duty=True) or _staff(
@@ -265,9 +266,10 @@ def _save(ticket, actor, verb, fields, *, changes=None, note=""):
 
 
 def _status_change(ticket, new):
-    old = ticket.get_status_display()
+    """Stored as values (not labels): each reader sees them in their own language."""
+    old = ticket.status
     ticket.status = new
-    return {"status": [str(old), str(ticket.get_status_display())]}
+    return {"status": [str(old), str(new)]}
 
 
 def ticket_register(*, ticket_id, actor, version=None, priority=None, category=None, note=""):

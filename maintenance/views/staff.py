@@ -6,6 +6,7 @@ Views parse forms and call maintenance.services; every ticket comes from the use
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,7 +37,7 @@ from estates.views.base import (
 
 from .. import permissions as P
 from .. import services, sla
-from ..choices import Category, Deadline, PauseReason, PhotoKind, Priority
+from ..choices import Category, Channel, Deadline, PauseReason, PhotoKind, Priority
 from ..choices import Status as S
 from ..filters import TicketFilter
 from ..forms_staff import (
@@ -108,7 +109,12 @@ VERBS = {
     "deadline_overdue": gettext_lazy("Overdue, escalated to the manager"),
 }
 # Stored as values by the services; shown as labels.
-CHANGE_LABELS = {"priority": dict(Priority.choices), "category": dict(Category.choices)}
+CHANGE_LABELS = {
+    "priority": dict(Priority.choices),
+    "category": dict(Category.choices),
+    "status": dict(S.choices),
+    "channel": dict(Channel.choices),
+}
 
 DETAIL_RELATED = (
     "estate",
@@ -442,6 +448,9 @@ def ticket_board(request):
             "can_create": estate is not None and has_perm(request.user, P.CREATE, estate),
             "can_configure": estate is not None and has_perm(request.user, P.CONFIGURE, estate),
             "can_work": has_perm_somewhere(request.user, P.WORK),
+            "report_months": _report_months()
+            if estate is not None and has_perm(request.user, P.REPORT, estate)
+            else [],
             "now": now,
         }
     )
@@ -798,3 +807,13 @@ def sla_settings(request):
             "board_url": reverse("maintenance:ticket_board"),
         },
     )
+
+
+def _report_months(count: int = 6) -> list[date]:
+    """The first day of this month and the months before: the monthly reports offered."""
+    first = timezone.localdate().replace(day=1)
+    months = []
+    for _month in range(count):
+        months.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return months
