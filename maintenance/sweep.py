@@ -13,12 +13,21 @@ pushes its unmet deadlines back by the time waited, see ``sla.push_back_unmet``;
 ``due + pause_delta(now)`` moves with the clock and never passes).
 
 Idempotent, and safe with two sweeps at once: a ``TicketReminder`` row is unique per
-(ticket, deadline, kind) and is the record that a warning / an escalation was sent. Work goes
-in batches of candidate ids (NOT EXISTS such a row), each in one transaction that locks its
-candidates with ``SELECT ... FOR UPDATE SKIP LOCKED`` (a ticket someone is acting on, or that
-another sweep holds, waits for the next tick), re-reads which of them got a reminder in the
-meantime, inserts the missing reminders in one INSERT, sets the flags in one UPDATE and
-creates notifications only for the reminders it inserted. A second run changes nothing.
+(ticket, deadline, kind) and records that a warning / an escalation was sent. Work goes in
+batches of candidates, each in one transaction that locks them with ``SELECT ... FOR NO KEY
+UPDATE SKIP LOCKED`` (a ticket someone is acting on, or that another sweep holds, waits for
+the next tick; NO KEY, the lock an UPDATE of plain columns takes, does not hold up rows that
+merely reference the ticket), inserts their reminders in one INSERT, sets the overdue flags in
+one UPDATE and creates notifications only for what this transaction claimed:
+
+- warnings: candidates have no warning reminder yet (NOT EXISTS); after locking, the
+  reminders of the locked rows are read again (a sweep may have committed in between);
+- overdue: the ``<deadline>_overdue`` flag, set in the same transaction as the reminder, is
+  the claim; it lives on the locked row itself, which PostgreSQL re-checks once it holds the
+  lock. (The NOT EXISTS is not used there: with statistics gathered while the reminders table
+  was small, PostgreSQL rescanned it for every candidate - seconds on a first sweep.)
+
+A second run changes nothing.
 
 Set-based: the candidate queries walk the partial ``*_due`` indexes over open tickets, so
 closed tickets (the vast majority) cost nothing; Python only sees candidate rows. Several
@@ -54,8 +63,10 @@ DIGEST_LINES = 50  # numbers listed in a digest notification's body
 
 
 def batch_size() -> int:
-    """Tickets locked and handled per transaction (SQLite: keep IN lists short)."""
-    return 2000 if connection.vendor == "postgresql" else 500
+    """Tickets locked and handled per transaction: big enough that a first sweep over a
+    backlog makes few digests and round trips (a batch of 5,000 holds its locks for a few
+    hundred milliseconds); SQLite keeps IN lists short."""
+    return 5000 if connection.vendor == "postgresql" else 500
 
 
 def candidates(deadline: str, kind: str, now):
@@ -64,11 +75,12 @@ def candidates(deadline: str, kind: str, now):
     qs = Ticket.objects.filter(status__in=OPEN_STATUSES, **{f"{met}__isnull": True}).exclude(
         status=Status.PAUSED, pause_reason=PauseReason.OWNER
     )
-    if kind == ReminderKind.WARNING:
-        # Not for a deadline already marked overdue (pushed back after a pause).
-        qs = qs.filter(**{f"{due}__gt": now, f"{due}__lte": now + sla.WARN_BEFORE, flag: False})
-    else:
-        qs = qs.filter(**{f"{due}__lte": now})
+    if kind == ReminderKind.OVERDUE:
+        # The flag is set in the transaction that inserts the overdue reminder: it tells
+        # which are done, on the row the index scan reads anyway (see the module notes).
+        return qs.filter(**{f"{due}__lte": now, flag: False})
+    # Not for a deadline already marked overdue (pushed back after a pause).
+    qs = qs.filter(**{f"{due}__gt": now, f"{due}__lte": now + sla.WARN_BEFORE, flag: False})
     sent = TicketReminder.objects.filter(ticket=OuterRef("pk"), deadline=deadline, kind=kind)
     return qs.filter(~Exists(sent))
 
@@ -203,30 +215,39 @@ def _sweep_batch(deadline: str, kind: str, now, staff: Recipients, limit: int):
         locked = list(
             candidates(deadline, kind, now)
             .order_by(due, "pk")
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, no_key=True)
             .values_list("pk", "estate_id", "technician_id", "number", due)[:limit]
         )
         if not locked:
             return 0, 0, 0
-        ids = [row[0] for row in locked]
-        # The candidate query's NOT EXISTS read a snapshot taken before it locked these
-        # rows: a sweep that committed in between may have sent some of them. Every sweep
-        # locks a ticket before inserting its reminder, so this re-read (a new snapshot,
-        # under our lock) is final.
-        done = set(
-            TicketReminder.objects.filter(
-                ticket_id__in=ids, deadline=deadline, kind=kind
-            ).values_list("ticket_id", flat=True)
-        )
-        rows = [Row(*row) for row in locked if row[0] not in done]
-        if not rows:
-            return len(locked), 0, 0
-        TicketReminder.objects.bulk_create(
-            [TicketReminder(ticket_id=r.pk, deadline=deadline, kind=kind) for r in rows]
-        )
         if kind == ReminderKind.OVERDUE:
-            # No version bump: a form someone holds open stays valid.
+            # The flag is the claim: PostgreSQL re-checks "flag = false" on the newest
+            # version of a row before it locks it, so a ticket another sweep marked in the
+            # meantime is not returned. ignore_conflicts only matters if someone cleared a
+            # flag by hand: the ticket is then marked and escalated again.
+            rows = [Row(*row) for row in locked]
+            TicketReminder.objects.bulk_create(
+                [TicketReminder(ticket_id=r.pk, deadline=deadline, kind=kind) for r in rows],
+                ignore_conflicts=True,
+            )
+            # One UPDATE; no version bump: a form someone holds open stays valid.
             Ticket.objects.filter(pk__in=[r.pk for r in rows]).update(**{flag: True})
+        else:
+            # The NOT EXISTS of the candidate query read a snapshot taken before it locked
+            # these rows: a sweep that committed in between may have warned some of them.
+            # Every sweep locks a ticket before inserting its reminder, so this re-read (a
+            # new snapshot, under our lock) is final.
+            done = set(
+                TicketReminder.objects.filter(
+                    ticket_id__in=[row[0] for row in locked], deadline=deadline, kind=kind
+                ).values_list("ticket_id", flat=True)
+            )
+            rows = [Row(*row) for row in locked if row[0] not in done]
+            if not rows:
+                return len(locked), 0, 0
+            TicketReminder.objects.bulk_create(
+                [TicketReminder(ticket_id=r.pk, deadline=deadline, kind=kind) for r in rows]
+            )
         sent = _notify(deadline, kind, rows, staff)
     return len(locked), len(rows), sent
 

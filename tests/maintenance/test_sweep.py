@@ -142,6 +142,18 @@ def test_a_second_run_changes_nothing(world):
     assert sent(repair) == [(Deadline.COMPLETION, ReminderKind.OVERDUE)]
 
 
+def test_an_overdue_flag_cleared_by_hand_is_set_again_without_a_second_reminder(world):
+    now = timezone.now()
+    ticket = set_due(report(world), response_due=now - M)
+    assert deadline_sweep(now=now)["overdue"] == 1
+    Ticket.objects.filter(pk=ticket.pk).update(response_overdue=False)
+    assert deadline_sweep(now=now) == {"warnings": 0, "overdue": 1, "notifications": 1}
+    ticket.refresh_from_db()
+    assert ticket.response_overdue
+    assert sent(ticket) == [(Deadline.RESPONSE, ReminderKind.OVERDUE)]
+    assert deadline_sweep(now=now) == NOTHING
+
+
 def test_several_tickets_make_one_digest_per_recipient(world):
     manager = world.manager
     now = timezone.now()
