@@ -36,6 +36,7 @@ tickets for the same recipients in a batch become one digest notification, not o
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -85,8 +86,9 @@ def candidates(deadline: str, kind: str, now):
     return qs.filter(~Exists(sent))
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """A locked candidate: what the sweep needs to know to tell someone."""
+
     pk: int
     estate_id: int
     technician_id: int | None
@@ -185,8 +187,7 @@ def _notify(deadline: str, kind: str, rows: list[Row], staff: Recipients) -> int
             groups[("user", r.technician_id)].append(r)
         else:
             groups[("service", r.estate_id)].append(r)
-    board = reverse("maintenance:ticket_board")
-    sent = 0
+    messages = []  # (recipients, tickets)
     for (who, key), group in groups.items():
         if who == "user":
             users = [staff.users[key]]
@@ -194,15 +195,23 @@ def _notify(deadline: str, kind: str, rows: list[Row], staff: Recipients) -> int
             users = staff.service[key] or staff.managers[key]
         else:
             users = staff.managers[key]
-        if not users:
-            continue
+        if users:
+            messages.append((users, group))
+    if not messages:
+        return 0
+    board = reverse("maintenance:ticket_board")
+    sent = 0
+    for users, group in messages:
         url = (
             reverse("maintenance:ticket_detail", kwargs={"ticket_pk": group[0].pk})
             if len(group) == 1
             else board
         )
         notes = notify(
-            recipients=users, title=_title(deadline, kind, group), body=_body(group), url=url
+            recipients=users,
+            title=_title(deadline, kind, group),
+            body=_body(group),
+            url=url,
         )
         sent += len(notes)
     return sent
