@@ -12,68 +12,21 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import IMAGE_TYPES, check_upload
+from core.uploads import check_upload
 from core.widgets import FastSelect
 from estates.models import Building, Equipment, Person, Unit
 from estates.validators import normalize_mobile
 
 from . import services
 from .choices import Category, Channel, FollowUpMethod, PauseReason, Priority
+from .fields import PhotosField, _datetime_local
 from .selectors import suggest_technicians
 
-MAX_PHOTOS = 6
 MAX_SIGNATURE_BYTES = 1024 * 1024
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # How a report reaches customer service (the portal, QR codes and other modules have
 # their own ways in).
 STAFF_CHANNELS = [Channel.PHONE, Channel.WALK_IN, Channel.WECHAT, Channel.EMAIL, Channel.STAFF]
 MAX_EQUIPMENT_IN_SELECT = 500
-
-
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input: each checked by content and size, at most MAX_PHOTOS."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleImageInput(attrs={"accept": "image/*", "capture": "environment"})
-        )
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
-        if not files:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(
-                _("At most %(max)d photos, please (you chose %(count)d).")
-                % {"max": MAX_PHOTOS, "count": len(files)},
-                code="too_many",
-            )
-        errors = []
-        for upload in files:
-            try:
-                check_upload(upload, allowed=IMAGE_TYPES)
-            except ValidationError as exc:
-                errors.extend(f"{upload.name}: {message}" for message in exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return files
-
-
-def _datetime_local(label):
-    return forms.DateTimeField(
-        label=label,
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-    )
 
 
 # --- Recording a report for an owner -----------------------------------------------------------
