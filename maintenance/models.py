@@ -211,6 +211,22 @@ class Ticket(TimeStampedModel):
                 fields=["estate", "status", "-reported_at", "-id"], name="ticket_board_idx"
             ),
             models.Index(fields=["technician", "status"], name="ticket_tech_idx"),
+            # The board's emergencies box: the few open emergencies, oldest first. Without
+            # it PostgreSQL walks a deadline index over every open ticket of every estate.
+            models.Index(
+                fields=["estate", "reported_at", "id"],
+                name="ticket_open_emergency_idx",
+                condition=Q(status__in=OPEN_STATUSES, priority="emergency"),
+            ),
+            # The board's overdue count: few rows, so it is read without the table. (Setting
+            # a flag then updates every index of the row, not only this one: the sweep
+            # pays for that, measured in bench/README.md.)
+            models.Index(
+                fields=["estate"],
+                name="ticket_open_overdue_idx",
+                condition=Q(status__in=OPEN_STATUSES)
+                & (Q(response_overdue=True) | Q(onsite_overdue=True) | Q(completion_overdue=True)),
+            ),
             # The deadline sweep looks only at open tickets.
             models.Index(
                 fields=["response_due"],

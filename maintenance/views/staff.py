@@ -26,7 +26,7 @@ from core.money import money_sum
 from estates import permissions as EP
 from estates.models import Building, Equipment
 from estates.permissions import has_perm, has_perm_somewhere, require
-from estates.selectors import current_estate, set_current_estate
+from estates.selectors import current_estate, my_estates, set_current_estate
 from estates.views.base import (
     form_errors_from,
     get_scoped_or_404,
@@ -56,6 +56,7 @@ from ..forms_staff import (
 )
 from ..models import Ticket
 from ..selectors import (
+    attach_estates,
     board_tickets,
     effective_deadlines,
     my_open_jobs,
@@ -431,9 +432,10 @@ def ticket_board(request):
         default_sort="-reported_at",
     )
     now = timezone.now()
-    for ticket in ctx["rows"]:
+    emergencies = open_emergencies(tickets)
+    attach_estates([*ctx["rows"], *emergencies], my_estates(request))
+    for ticket in [*ctx["rows"], *emergencies]:
         _colour(ticket, now)
-    emergencies = [_colour(t, now) for t in open_emergencies(tickets)]
     counts = status_counts(tickets)
     chosen = request.GET.get("status", "")
     tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]
