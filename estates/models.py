@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -59,6 +59,12 @@ class Estate(TimeStampedModel):
         choices=ServiceLevel.choices,
         default=ServiceLevel.LEVEL_2,
     )
+    # How long an owner waits before urging (催单) the same repair ticket again.
+    urge_interval_minutes = models.PositiveSmallIntegerField(
+        _("owners may urge again after (minutes)"),
+        default=120,
+        validators=[MinValueValidator(10), MaxValueValidator(24 * 60)],
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = EstateQuerySet.as_manager()
@@ -67,6 +73,12 @@ class Estate(TimeStampedModel):
         verbose_name = _("estate")
         verbose_name_plural = _("estates")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(urge_interval_minutes__gte=10, urge_interval_minutes__lte=24 * 60),
+                name="estate_urge_interval_10_min_to_1_day",
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -471,3 +471,13 @@ class SlaRuleForm(forms.Form):
 SlaRuleFormSet = forms.formset_factory(
     SlaRuleForm, extra=3, can_delete=True, max_num=60, absolute_max=60
 )
+
+
+class UrgeIntervalForm(forms.Form):
+    urge_interval_minutes = forms.IntegerField(
+        label=_("Owners may urge a ticket again after (minutes)"),
+        min_value=10,
+        max_value=24 * 60,
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+        help_text=_("From 10 minutes to 1440 (one day)."),
+    )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -27,7 +26,10 @@ from .choices import OPEN_STATUSES, Channel, FollowUpMethod, PauseReason, PhotoK
 from .choices import Status as S
 from .models import FollowUp, Ticket, TicketMaterial, TicketPhoto
 
-URGE_INTERVAL = timedelta(minutes=getattr(settings, "ANJU_URGE_INTERVAL_MINUTES", 120))
+
+def urge_interval(estate) -> timedelta:
+    """How long an owner of `estate` waits between two urges of one ticket."""
+    return timedelta(minutes=estate.urge_interval_minutes)
 
 
 # --- Who is told --------------------------------------------------------------------------
@@ -627,12 +629,13 @@ def ticket_close(*, ticket_id, actor, version=None, note=""):
 
 
 def ticket_urge(*, ticket_id, actor):
-    """催单: the owner asks again; at most once per URGE_INTERVAL."""
+    """催单: the owner asks again; at most once per the estate's urge interval."""
     with transaction.atomic():
         t = _locked(ticket_id, actor, version=None, allowed=OPEN_STATUSES, owner=True)
         now = timezone.now()
-        if t.last_urged_at and now - t.last_urged_at < URGE_INTERVAL:
-            wait = int((URGE_INTERVAL - (now - t.last_urged_at)).total_seconds() // 60) + 1
+        interval = urge_interval(t.estate)
+        if t.last_urged_at and now - t.last_urged_at < interval:
+            wait = int((interval - (now - t.last_urged_at)).total_seconds() // 60) + 1
             raise DomainError(
                 _("You urged this ticket recently; you can urge again in %(minutes)d minutes.")
                 % {"minutes": wait}

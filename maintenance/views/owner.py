@@ -325,7 +325,7 @@ def _urge_next(ticket):
     """When the owner may urge again, if that is still to come."""
     if ticket.last_urged_at is None:
         return None
-    moment = ticket.last_urged_at + services.URGE_INTERVAL
+    moment = ticket.last_urged_at + services.urge_interval(ticket.estate)
     return moment if moment > timezone.now() else None
 
 

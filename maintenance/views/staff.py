@@ -52,6 +52,7 @@ from ..forms_staff import (
     SimpleActionForm,
     SlaRuleFormSet,
     TicketCreateForm,
+    UrgeIntervalForm,
     VerifyForm,
 )
 from ..models import Ticket
@@ -755,6 +756,21 @@ def sla_settings(request):
             % {"level": estate.get_service_level_display(), "estate": estate.name},
         )
         return redirect("maintenance:sla_settings")
+    urge_form = UrgeIntervalForm(
+        request.POST if "save_urge" in request.POST else None,
+        initial={"urge_interval_minutes": estate.urge_interval_minutes},
+    )
+    if urge_form.is_bound and urge_form.is_valid():
+        minutes = urge_form.cleaned_data["urge_interval_minutes"]
+        saved = run_service(
+            request,
+            urge_form,
+            lambda: sla.urge_interval_save(estate=estate, actor=request.user, minutes=minutes),
+            _("Owners of %(estate)s may urge a ticket again after %(minutes)d minutes.")
+            % {"estate": estate.name, "minutes": minutes},
+        )
+        if saved is not None:
+            return redirect("maintenance:sla_settings")
 
     initial = [
         {
@@ -766,11 +782,12 @@ def sla_settings(request):
         }
         for rule in estate.sla_policies.order_by("priority", "category", "id")
     ]
+    saving_rules = request.method == "POST" and not urge_form.is_bound
     formset = SlaRuleFormSet(
-        request.POST if request.method == "POST" else None, initial=initial, prefix="rules"
+        request.POST if saving_rules else None, initial=initial, prefix="rules"
     )
     errors = []
-    if request.method == "POST" and formset.is_valid():
+    if saving_rules and formset.is_valid():
         rows = [
             f.cleaned_data
             for f in formset.forms
@@ -800,11 +817,12 @@ def sla_settings(request):
             "effective": effective,
             "formset": formset,
             "errors": errors,
+            "urge_form": urge_form,
             "preset_level": estate.get_service_level_display(),
             "events": [
                 e
                 for e in timeline_for(estate, limit=50)
-                if e.verb in ("sla_preset", "sla_rules_saved")
+                if e.verb in ("sla_preset", "sla_rules_saved", "urge_interval_set")
             ][:10],
             "board_url": reverse("maintenance:ticket_board"),
         },

@@ -438,7 +438,7 @@ def test_urge_twice_within_the_interval_is_refused_the_second_time(world, login)
     assert "You can urge again after" in client.get(detail_url(ticket)).content.decode()
     # Once the interval has passed, urging works again.
     Ticket.objects.filter(pk=ticket.pk).update(
-        last_urged_at=timezone.now() - services.URGE_INTERVAL - timedelta(minutes=1)
+        last_urged_at=timezone.now() - services.urge_interval(ticket.estate) - timedelta(minutes=1)
     )
     client.post(action_url("urge", ticket))
     ticket.refresh_from_db()

@@ -719,7 +719,7 @@ def test_urge_at_most_once_per_interval(world, cs, tech):
     ticket.refresh_from_db()
     assert ticket.urge_count == 1
     Ticket.objects.filter(pk=ticket.pk).update(
-        last_urged_at=timezone.now() - svc.URGE_INTERVAL - timedelta(seconds=1)
+        last_urged_at=timezone.now() - svc.urge_interval(ticket.estate) - timedelta(seconds=1)
     )
     svc.ticket_urge(ticket_id=ticket.pk, actor=world.owner)
     ticket.refresh_from_db()

@@ -5,6 +5,7 @@ fields), the technician's phone page and the estate's deadlines."""
 import base64
 import io
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from core.models import AuditEvent
@@ -710,3 +712,49 @@ def test_manager_applies_the_preset_and_edits_rules(world, login):
 def test_sla_rules_save_checks_the_actor(world):
     with pytest.raises(PermissionDenied):
         sla.sla_rules_save(estate=world.estate, actor=cs(world), rows=[])
+
+
+def test_manager_sets_the_urge_interval_and_owners_wait_that_long(world, login):
+    from core.errors import DomainError
+
+    client = login(world.manager)
+    url = reverse("maintenance:sla_settings")
+    assert 'name="urge_interval_minutes" ' in client.get(url).content.decode()
+
+    # Out of range or not a number: the error is next to the field, nothing changes.
+    for bad in ("5", "2000", "soon"):
+        response = client.post(url, {"save_urge": "1", "urge_interval_minutes": bad})
+        assert response.status_code == 200
+        assert response.context["urge_form"].errors["urge_interval_minutes"]
+        assert 'class="invalid-feedback d-block"' in response.content.decode()
+    world.estate.refresh_from_db()
+    assert world.estate.urge_interval_minutes == 120
+
+    response = client.post(url, {"save_urge": "1", "urge_interval_minutes": "30"})
+    assert response.status_code == 302
+    world.estate.refresh_from_db()
+    assert world.estate.urge_interval_minutes == 30
+    event = AuditEvent.objects.get(verb="urge_interval_set")
+    assert event.changes == {"urge_interval_minutes": [120, 30]}
+    assert "Urge interval changed" in client.get(url).content.decode()
+    assert SlaPolicy.objects.count() == 0  # the rules form was not touched
+
+    # The owner's second urge within 30 minutes is refused; after 31 minutes it works.
+    ticket = dispatched(world)
+    services.ticket_urge(ticket_id=ticket.pk, actor=world.owner)
+    with pytest.raises(DomainError, match="urge again in 30 minutes"):
+        services.ticket_urge(ticket_id=ticket.pk, actor=world.owner)
+    Ticket.objects.filter(pk=ticket.pk).update(last_urged_at=timezone.now() - timedelta(minutes=31))
+    services.ticket_urge(ticket_id=ticket.pk, actor=world.owner)
+    assert Ticket.objects.get(pk=ticket.pk).urge_count == 2
+
+
+def test_urge_interval_is_the_managers_to_set(world, login):
+    response = login(cs(world)).post(
+        reverse("maintenance:sla_settings"), {"save_urge": "1", "urge_interval_minutes": "30"}
+    )
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        sla.urge_interval_save(estate=world.estate, actor=cs(world), minutes=30)
+    world.estate.refresh_from_db()
+    assert world.estate.urge_interval_minutes == 120
