@@ -57,6 +57,8 @@ class EquipmentCategory(models.TextChoices):
     HVAC = "hvac", _("Heating and air conditioning")
     GENERATOR = "generator", _("Generator")
     LIGHTING = "lighting", _("Lighting")
+    # Places, not machines: a garage, the garden, the clubhouse. They carry a QR label too.
+    COMMON_AREA = "common_area", _("Common area")
     OTHER = "other", _("Other")
 
 

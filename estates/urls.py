@@ -24,6 +24,7 @@ urlpatterns = [
     path("estates/<int:estate_pk>/buildings/new/", estates.building_create, name="building_create"),
     path("buildings/<int:building_pk>/", estates.building_detail, name="building_detail"),
     path("buildings/<int:building_pk>/edit/", estates.building_edit, name="building_edit"),
+    path("buildings/<int:building_pk>/label/", printing.building_label, name="building_label"),
     path(
         "buildings/<int:building_pk>/register.pdf",
         printing.building_register_pdf,
@@ -55,6 +56,7 @@ urlpatterns = [
     path("equipment/new/", equipment.equipment_create, name="equipment_create"),
     path("equipment/<int:equipment_pk>/", equipment.equipment_detail, name="equipment_detail"),
     path("equipment/<int:equipment_pk>/edit/", equipment.equipment_edit, name="equipment_edit"),
+    path("equipment/labels/", printing.equipment_labels, name="equipment_labels"),
     path("equipment/<int:equipment_pk>/label/", printing.equipment_label, name="equipment_label"),
     path("equipment/<int:equipment_pk>/qr.svg", printing.equipment_qr_svg, name="equipment_qr"),
     # Imports

@@ -13,6 +13,19 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def category_for_equipment(equipment_category: str) -> str:
+    """The kind of problem a scanned QR label suggests (estates' EquipmentCategory value);
+    a common area or anything else: a public facility."""
+    return {
+        "elevator": Category.ELEVATOR,
+        "water_pump": Category.PLUMBING,
+        "power": Category.ELECTRICAL,
+        "generator": Category.ELECTRICAL,
+        "lighting": Category.ELECTRICAL,
+        "hvac": Category.HVAC,
+    }.get(equipment_category, Category.PUBLIC_FACILITY)
+
+
 class Priority(models.TextChoices):
     EMERGENCY = "emergency", _("Emergency")
     URGENT = "urgent", _("Urgent")

@@ -133,6 +133,7 @@ def building_detail(request, building_pk):
             "can_manage": P.has_perm(request.user, P.MANAGE_ESTATE, building.estate),
             "can_add_units": P.has_perm(request.user, P.MANAGE_UNITS, building.estate),
             "can_print": P.has_perm(request.user, P.VIEW_PEOPLE, building.estate),
+            "can_label": P.has_perm(request.user, P.VIEW_EQUIPMENT, building.estate),
         },
     )
 

@@ -1,7 +1,8 @@
 """Printed output of the estates register: the building's unit register (PDF) and the QR
-labels stuck on equipment."""
+labels stuck on equipment and in buildings' common areas (one, or a sheet of them)."""
 
 import io
+from dataclasses import dataclass
 
 import segno
 from django.conf import settings
@@ -16,9 +17,10 @@ from core.pdf import pdf_response, render_pdf
 
 from .. import permissions as P
 from ..choices import OccupancyRole
+from ..filters import EquipmentFilter
 from ..models import Building, Equipment, Occupancy
 from ..permissions import require
-from .base import get_scoped_or_404, staff_required
+from .base import get_scoped_or_404, scoped_list, staff_required
 
 
 @staff_required
@@ -67,8 +69,49 @@ def equipment_qr_target(request, equipment) -> str:
     )
 
 
-def _equipment_qr(request, equipment) -> segno.QRCode:
-    return segno.make(equipment_qr_target(request, equipment), error="m", micro=False)
+def building_qr_target(request, building) -> str:
+    """What a building's label opens: a report about its common parts (lobby, stairs …)."""
+    return request.build_absolute_uri(
+        reverse("maintenance:scan_building", kwargs={"building_pk": building.pk})
+    )
+
+
+def _qr(target: str) -> segno.QRCode:
+    return segno.make(target, error="m", micro=False)
+
+
+def _qr_inline(target: str, title: str) -> str:
+    return _qr(target).svg_inline(
+        scale=4, border=2, omitsize=True, title=title, svgclass="label-qr", lineclass=None
+    )
+
+
+@dataclass
+class Label:
+    estate_name: str
+    code: str
+    name: str
+    rows: list[tuple[str, str]]
+    hint: str
+    qr_svg: str
+
+
+def equipment_label_of(request, equipment) -> Label:
+    place = " ".join(
+        p for p in (equipment.building.name if equipment.building else "", equipment.location) if p
+    )
+    return Label(
+        estate_name=equipment.estate.name,
+        code=equipment.code,
+        name=equipment.name,
+        rows=[
+            (_("Category"), equipment.get_category_display()),
+            (_("Location"), place or "—"),
+            (_("Service phone"), equipment.estate.service_phone),
+        ],
+        hint=_("Something wrong here? Scan the code to report it, or call the service phone."),
+        qr_svg=_qr_inline(equipment_qr_target(request, equipment), str(equipment)),
+    )
 
 
 def _scoped_equipment(request, equipment_pk):
@@ -83,7 +126,7 @@ def _scoped_equipment(request, equipment_pk):
 def equipment_qr_svg(request, equipment_pk):
     equipment = _scoped_equipment(request, equipment_pk)
     buffer = io.BytesIO()
-    _equipment_qr(request, equipment).save(
+    _qr(equipment_qr_target(request, equipment)).save(
         buffer, kind="svg", scale=4, border=2, xmldecl=True, title=str(equipment)
     )
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
@@ -94,20 +137,80 @@ def equipment_qr_svg(request, equipment_pk):
 @staff_required
 def equipment_label(request, equipment_pk):
     equipment = _scoped_equipment(request, equipment_pk)
-    qr_svg = _equipment_qr(request, equipment).svg_inline(
-        scale=4,
-        border=2,
-        omitsize=True,
-        title=str(equipment),
-        svgclass="label-qr",
-        lineclass=None,
+    return render(
+        request,
+        "estates/qr_labels.html",
+        {
+            "title": _("QR label of %(code)s") % {"code": equipment.code},
+            "labels": [equipment_label_of(request, equipment)],
+            "back_url": equipment.get_absolute_url(),
+            "back_label": _("Back to equipment"),
+            "svg_url": reverse("staff:equipment_qr", kwargs={"equipment_pk": equipment.pk}),
+            "svg_name": f"{equipment.code}.svg",
+            "qr_target": equipment_qr_target(request, equipment),
+        },
+    )
+
+
+# A sheet is printed and cut by hand: beyond this many labels, narrow the list first.
+LABEL_SHEET_LIMIT = 200
+
+
+@staff_required
+def equipment_labels(request):
+    """The labels of every item of the equipment list as filtered, on one printable sheet."""
+    items = scoped_list(Equipment.objects, request, P.VIEW_EQUIPMENT).select_related(
+        "estate", "building"
+    )
+    filterset = EquipmentFilter(request.GET or None, queryset=items, request=request)
+    if filterset.is_bound and filterset.is_valid():
+        items = filterset.qs
+    chosen = list(items.order_by("estate__name", "code", "id")[: LABEL_SHEET_LIMIT + 1])
+    too_many = 0
+    if len(chosen) > LABEL_SHEET_LIMIT:
+        too_many, chosen = items.count(), []
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "estates/qr_labels.html",
+        {
+            "title": _("QR labels"),
+            "labels": [equipment_label_of(request, e) for e in chosen],
+            "too_many": too_many,
+            "limit": LABEL_SHEET_LIMIT,
+            "back_url": reverse("staff:equipment_list") + (f"?{query}" if query else ""),
+            "back_label": _("Back to the list"),
+        },
+    )
+
+
+@staff_required
+def building_label(request, building_pk):
+    """The label for a building's common parts: a report from it names the building."""
+    building = get_scoped_or_404(
+        Building.objects.select_related("estate"), request.user, pk=building_pk
+    )
+    require(request.user, P.VIEW_EQUIPMENT, building.estate)
+    target = building_qr_target(request, building)
+    label = Label(
+        estate_name=building.estate.name,
+        code=building.name,
+        name=_("Common areas"),
+        rows=[
+            (_("Building"), building.name),
+            (_("Service phone"), building.estate.service_phone),
+        ],
+        hint=_("Something wrong in the lobby, stairs or corridors? Scan the code to report it."),
+        qr_svg=_qr_inline(target, str(building)),
     )
     return render(
         request,
-        "estates/equipment_label.html",
+        "estates/qr_labels.html",
         {
-            "equipment": equipment,
-            "qr_svg": qr_svg,
-            "qr_target": equipment_qr_target(request, equipment),
+            "title": _("QR label of %(building)s") % {"building": building.name},
+            "labels": [label],
+            "back_url": building.get_absolute_url(),
+            "back_label": _("Back to the building"),
+            "qr_target": target,
         },
     )

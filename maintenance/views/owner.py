@@ -15,13 +15,12 @@ from django.views.decorators.http import require_POST
 from core.audit import timeline_for
 from core.errors import DomainError
 from core.pagination import keyset_page
-from estates.choices import EquipmentCategory
 from estates.models import Building, Equipment, Occupancy
 from portal.selectors import units_for_owner
 from portal.views import owner_required
 
 from .. import services
-from ..choices import OPEN_STATUSES, Category, Channel, PhotoKind, Priority
+from ..choices import OPEN_STATUSES, Channel, PhotoKind, Priority, category_for_equipment
 from ..choices import Status as S
 from ..forms_owner import COMMON_AREA, CancelForm, RateForm, ReportForm, VerifyForm, VersionForm
 from ..models import Ticket
@@ -69,15 +68,6 @@ BADGE = {
     S.CANCELLED: "secondary",
 }
 
-# A scanned piece of equipment suggests the kind of problem.
-EQUIPMENT_CATEGORY = {
-    EquipmentCategory.ELEVATOR: Category.ELEVATOR,
-    EquipmentCategory.WATER_PUMP: Category.PLUMBING,
-    EquipmentCategory.POWER: Category.ELECTRICAL,
-    EquipmentCategory.GENERATOR: Category.ELECTRICAL,
-    EquipmentCategory.LIGHTING: Category.ELECTRICAL,
-    EquipmentCategory.HVAC: Category.HVAC,
-}
 
 ERRORS = (DomainError, ValidationError)
 
@@ -188,9 +178,7 @@ def report(request):
     if from_scan:
         initial.update(where=COMMON_AREA, building=scanned_building)
         if equipment is not None:
-            initial["category"] = EQUIPMENT_CATEGORY.get(
-                equipment.category, Category.PUBLIC_FACILITY
-            )
+            initial["category"] = category_for_equipment(equipment.category)
     elif len(units) == 1:
         initial["where"] = str(units[0].pk)
 

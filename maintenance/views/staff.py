@@ -37,7 +37,15 @@ from estates.views.base import (
 
 from .. import permissions as P
 from .. import services, sla
-from ..choices import Category, Channel, Deadline, PauseReason, PhotoKind, Priority
+from ..choices import (
+    Category,
+    Channel,
+    Deadline,
+    PauseReason,
+    PhotoKind,
+    Priority,
+    category_for_equipment,
+)
 from ..choices import Status as S
 from ..filters import TicketFilter
 from ..forms_staff import (
@@ -463,16 +471,6 @@ def ticket_board(request):
 # --- Recording a report for an owner -----------------------------------------------------------
 
 
-EQUIPMENT_CATEGORY = {
-    "elevator": Category.ELEVATOR,
-    "water_pump": Category.PLUMBING,
-    "power": Category.ELECTRICAL,
-    "generator": Category.ELECTRICAL,
-    "lighting": Category.ELECTRICAL,
-    "hvac": Category.HVAC,
-}
-
-
 def _prefill(request):
     """The equipment or building a QR code named (?equipment= / ?building=), in scope."""
     equipment = building = None
@@ -511,7 +509,7 @@ def ticket_create(request):
         initial["building"] = building.pk
     if equipment is not None:
         initial["equipment"] = equipment.pk
-        initial["category"] = EQUIPMENT_CATEGORY.get(equipment.category, Category.PUBLIC_FACILITY)
+        initial["category"] = category_for_equipment(equipment.category)
         initial["channel"] = "staff"
     form = TicketCreateForm(
         request.POST or None,

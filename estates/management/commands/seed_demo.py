@@ -498,7 +498,29 @@ def estate_wide_equipment(spec: EstateSpec, prefix: str, fitted: date) -> list[d
               "康明斯（中国）投资有限公司", "C500D5", fitted, 2)
     )  # fmt: skip
     items += security_equipment(spec, prefix)
+    items += common_areas(prefix)
     return items
+
+
+def common_areas(prefix: str) -> list[dict]:
+    """Places with a QR label of their own (no supplier, model or warranty)."""
+    places = [
+        ("中心花园", "小区中部"),
+        ("儿童游乐区", "中心花园东侧"),
+        ("地下车库", "B1"),
+        ("会所", "南门内"),
+        ("垃圾分类亭", "北门内"),
+    ]
+    return [
+        {
+            "code": f"{prefix}-CA-{i:02d}",
+            "category": EquipmentCategory.COMMON_AREA,
+            "name": name,
+            "location": location,
+            "status": EquipmentStatus.IN_SERVICE,
+        }
+        for i, (name, location) in enumerate(places, start=1)
+    ]
 
 
 def security_equipment(spec: EstateSpec, prefix: str) -> list[dict]:
