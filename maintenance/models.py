@@ -132,6 +132,10 @@ class Ticket(TimeStampedModel):
         _("paused because"), max_length=20, blank=True, choices=PauseReason.choices
     )
     paused_since = models.DateTimeField(null=True, blank=True)
+    # The step a pause interrupted (accepted, on site or in repair): resuming goes back to it.
+    paused_from = models.CharField(
+        _("paused at the step"), max_length=20, blank=True, choices=Status.choices
+    )
 
     # Milestones (each one meets a deadline or records a step).
     reported_at = models.DateTimeField(_("reported at"), db_index=True)

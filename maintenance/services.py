@@ -16,7 +16,7 @@ from core.audit import record_event
 from core.errors import DomainError, TransitionError
 from core.money import money, money_sum
 from core.notifications import notify
-from estates.choices import Role
+from estates.choices import OccupancyRole, Role
 from estates.models import Estate, Occupancy, StaffMembership
 from estates.permissions import has_perm, require
 
@@ -25,6 +25,10 @@ from . import sla
 from .choices import OPEN_STATUSES, Channel, FollowUpMethod, PauseReason, PhotoKind, Priority
 from .choices import Status as S
 from .models import FollowUp, Ticket, TicketMaterial, TicketPhoto
+
+# The working steps: a job can be paused from them, and change hands at them.
+PAUSABLE = [S.ACCEPTED, S.ON_SITE, S.IN_REPAIR]
+REASSIGNABLE = [S.DISPATCHED, *PAUSABLE, S.PAUSED]
 
 
 def urge_interval(estate) -> timedelta:
@@ -42,9 +46,22 @@ def _staff(estate, *roles, on_duty=None):
     return [m.user for m in memberships.select_related("user")]
 
 
-def _owner_user(ticket):
-    person = ticket.reporter
-    return person.user if person is not None and person.user_id else None
+def _owner_users(ticket) -> list:
+    """Who hears about a ticket in the portal: whoever reported it, and the unit's current
+    owners with a portal account (customer service may have recorded a tenant's call, or a
+    call without the caller's mobile)."""
+    users = []
+    if ticket.reporter_id and ticket.reporter.user_id:
+        users.append(ticket.reporter.user)
+    if ticket.unit_id:
+        owners = (
+            Occupancy.objects.current()
+            .filter(unit_id=ticket.unit_id, role=OccupancyRole.OWNER, person__user__isnull=False)
+            .select_related("person__user")
+            .order_by("pk")
+        )
+        users += [o.person.user for o in owners]
+    return users
 
 
 def _tell(users, ticket, title, body=""):
@@ -67,14 +84,14 @@ def _tell(users, ticket, title, body=""):
 
 def _tell_owner(ticket, title, body=""):
     """Owners read tickets in the portal; their link goes there."""
-    user = _owner_user(ticket)
-    if user is None:
+    recipients = list({user.pk: user for user in _owner_users(ticket)}.values())
+    if not recipients:
         return
     number = ticket.number
     from django.urls import reverse
 
     notify(
-        recipients=[user],
+        recipients=recipients,
         title=lambda: title() % {"number": number},
         body=body,
         url=reverse("repairs:ticket_detail", kwargs={"ticket_pk": ticket.pk}),
@@ -108,6 +125,9 @@ def possible_duplicate(ticket):
         same_place = Q(equipment_id=ticket.equipment_id)
     elif ticket.location:
         same_place = Q(location__iexact=ticket.location, building_id=ticket.building_id)
+    elif ticket.building_id:
+        # Only the building (its common parts): any other report of its common parts.
+        same_place = Q(building_id=ticket.building_id, unit__isnull=True, equipment__isnull=True)
     else:
         return None
     return (
@@ -225,7 +245,10 @@ def ticket_report_by_staff(*, actor, estate, data: ReportData, channel, reporter
 
 
 def ticket_open_from(*, estate, data: ReportData, source_label: str, source_url: str, actor=None):
-    """For other modules (an abnormal inspection item...): open a ticket that links back."""
+    """For other modules (an abnormal inspection item...): open a ticket that links back.
+    `source_url` is a path of this site ("/staff/inspections/12/"), shown as a link."""
+    if source_url and (not source_url.startswith("/") or source_url.startswith("//")):
+        raise ValueError(f"source_url must be a path of this site, not {source_url!r}")
     return _create_ticket(
         estate=estate,
         data=data,
@@ -290,6 +313,9 @@ def ticket_register(*, ticket_id, actor, version=None, priority=None, category=N
         if "priority" in changes or "category" in changes:
             sla.set_initial_deadlines(t)
             fields += ["response_due", "onsite_due", "completion_due"]
+        if "category" in changes:  # the likely duplicate is one of the same kind
+            t.duplicate_of = possible_duplicate(t)
+            fields.append("duplicate_of")
         t.registered_at = timezone.now()
         _save(t, actor, "ticket_registered", fields, changes=changes, note=note)
     return t
@@ -329,6 +355,8 @@ def ticket_cancel(*, ticket_id, actor, reason="", version=None):
         changes = _status_change(t, S.CANCELLED)
         t.closed_at = timezone.now()
         _save(t, actor, "ticket_cancelled", ["status", "closed_at"], changes=changes, note=reason)
+        if not owner:
+            _tell_owner(t, lambda: _("Your repair request %(number)s was cancelled"), reason)
     return t
 
 
@@ -342,13 +370,15 @@ def technicians_of(estate):
 
 
 def ticket_dispatch(*, ticket_id, actor, technician, reason="", version=None):
-    """Send a technician; sending another one later needs a reason, which is kept."""
+    """Send a technician; sending another one later needs a reason, which is kept. A job
+    can change hands at any working step (the technician fell ill, the fault needs another
+    trade): it goes back to "dispatched" for the new one; a pause ends."""
     with transaction.atomic():
         t = _locked(
             ticket_id,
             actor,
             version=version,
-            allowed=[S.REGISTERED, S.DISPATCHED, S.ACCEPTED],
+            allowed=[S.REGISTERED, *REASSIGNABLE],
             perm=P.DISPATCH,
         )
         if not technicians_of(t.estate).filter(user=technician).exists():
@@ -361,6 +391,9 @@ def ticket_dispatch(*, ticket_id, actor, technician, reason="", version=None):
         if reassign and not reason.strip():
             raise ValidationError({"reason": _("Say why the ticket goes to someone else.")})
         previous = t.technician
+        fields = ["status", "technician", "dispatched_at", "accepted_at"]
+        if t.status == S.PAUSED:
+            fields += _end_pause(t)
         changes = _status_change(t, S.DISPATCHED)
         changes["technician"] = [str(previous) if previous else None, str(technician)]
         t.technician, t.dispatched_at, t.accepted_at = technician, timezone.now(), None
@@ -368,13 +401,14 @@ def ticket_dispatch(*, ticket_id, actor, technician, reason="", version=None):
             t,
             actor,
             "ticket_reassigned" if reassign else "ticket_dispatched",
-            ["status", "technician", "dispatched_at", "accepted_at"],
+            fields,
             changes=changes,
             note=reason,
         )
         _tell([technician], t, lambda: _("New job %(number)s"), t.description[:200])
         if previous is not None:
             _tell([previous], t, lambda: _("Job %(number)s was given to someone else"), reason)
+            _tell_owner(t, lambda: _("Another technician takes over %(number)s"), str(technician))
         else:
             _tell_owner(t, lambda: _("A technician is on the way for %(number)s"), str(technician))
     return t
@@ -400,7 +434,9 @@ def ticket_arrive(*, ticket_id, actor, version=None):
     with transaction.atomic():
         t = _technician_step(ticket_id, actor, version, [S.ACCEPTED])
         changes = _status_change(t, S.ON_SITE)
-        t.arrived_at = timezone.now()
+        # The first arrival met the on-site deadline; a technician taking over later
+        # arrives again (on the timeline) without moving it.
+        t.arrived_at = t.arrived_at or timezone.now()
         _save(t, actor, "ticket_arrived", ["status", "arrived_at"], changes=changes)
     return t
 
@@ -414,34 +450,49 @@ def ticket_start_repair(*, ticket_id, actor, version=None):
 
 
 def ticket_pause(*, ticket_id, actor, reason: str, note="", version=None):
+    """Waiting for parts or for the owner, from any working step: the owner is not home
+    when the technician comes, or the repair needs a part. The clock stops only while
+    waiting for the owner."""
     if reason not in PauseReason.values:
         raise ValidationError({"reason": _("Choose why the repair waits.")})
     with transaction.atomic():
-        t = _technician_step(ticket_id, actor, version, [S.IN_REPAIR])
+        t = _technician_step(ticket_id, actor, version, PAUSABLE)
+        t.paused_from = t.status
         changes = _status_change(t, S.PAUSED)
         t.pause_reason, t.paused_since = reason, timezone.now()
         _save(
             t,
             actor,
             "ticket_paused",
-            ["status", "pause_reason", "paused_since"],
+            ["status", "pause_reason", "paused_since", "paused_from"],
             changes=changes,
             note=f"{t.get_pause_reason_display()} {note}".strip(),
         )
+        if reason == PauseReason.OWNER:
+            _tell_owner(t, lambda: _("Repair %(number)s waits for you"), note)
     return t
 
 
+def _end_pause(t) -> list[str]:
+    """Stop a pause; time spent waiting for the owner moves the unmet deadlines back.
+    Returns the fields it changed."""
+    fields = ["pause_reason", "paused_since", "paused_from"]
+    if t.pause_reason == PauseReason.OWNER and t.paused_since is not None:
+        waited = int((timezone.now() - t.paused_since).total_seconds())
+        t.paused_seconds += waited
+        sla.push_back_unmet(t, waited)
+        fields += ["paused_seconds", "response_due", "onsite_due", "completion_due"]
+    t.pause_reason, t.paused_since, t.paused_from = "", None, ""
+    return fields
+
+
 def ticket_resume(*, ticket_id, actor, version=None):
+    """Back to the step the pause interrupted."""
     with transaction.atomic():
         t = _technician_step(ticket_id, actor, version, [S.PAUSED])
-        fields = ["status", "pause_reason", "paused_since"]
-        if t.pause_reason == PauseReason.OWNER:
-            waited = int((timezone.now() - t.paused_since).total_seconds())
-            t.paused_seconds += waited
-            sla.push_back_unmet(t, waited)
-            fields += ["paused_seconds", "response_due", "onsite_due", "completion_due"]
-        changes = _status_change(t, S.IN_REPAIR)
-        t.pause_reason, t.paused_since = "", None
+        back = t.paused_from or S.IN_REPAIR
+        fields = ["status", *_end_pause(t)]
+        changes = _status_change(t, back)
         _save(t, actor, "ticket_resumed", fields, changes=changes)
     return t
 
@@ -549,6 +600,8 @@ def ticket_verify(*, ticket_id, actor, passed: bool, reason="", version=None):
             _save(
                 t, actor, "ticket_verified", ["status", "verified_at"], changes=changes, note=reason
             )
+            if not as_owner:
+                _tell_owner(t, lambda: _("Repair %(number)s was checked: how did we do?"))
         else:
             changes = _status_change(t, S.DISPATCHED)
             t.completed_at, t.accepted_at = None, None

@@ -198,7 +198,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Dispatch"),
             DispatchForm,
             P.DISPATCH,
-            (S.REGISTERED, S.DISPATCHED, S.ACCEPTED),
+            (S.REGISTERED, *services.REASSIGNABLE),
             lambda r, t, d: services.ticket_dispatch(
                 ticket_id=t.pk,
                 actor=r.user,
@@ -267,7 +267,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Pause"),
             PauseForm,
             P.WORK,
-            (S.IN_REPAIR,),
+            tuple(services.PAUSABLE),
             lambda r, t, d: services.ticket_pause(
                 ticket_id=t.pk,
                 actor=r.user,
@@ -284,14 +284,14 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             "resume",
-            gettext_lazy("Resume the repair"),
+            gettext_lazy("Resume the work"),
             SimpleActionForm,
             P.WORK,
             (S.PAUSED,),
             lambda r, t, d: services.ticket_resume(
                 ticket_id=t.pk, actor=r.user, version=d["version"]
             ),
-            lambda t, d: _("Repair of %(number)s resumed.") % _number(t),
+            lambda t, d: _("Work on %(number)s resumed.") % _number(t),
             technician_step=True,
         ),
         Action(
@@ -595,6 +595,19 @@ def _deadlines(ticket, now):
     return rows
 
 
+@dataclass
+class SweepEvent:
+    """A warning or an escalation of the deadline sweep, shown on the timeline. The sweep
+    records them as TicketReminder rows (its once-only claim), not as audit events: one
+    row per reminder is all a first sweep over a backlog can afford."""
+
+    created_at: object
+    label: str
+    note: str
+    actor = None
+    changes = None
+
+
 def _events(ticket):
     events = list(timeline_for(ticket))
     for event in events:
@@ -603,7 +616,16 @@ def _events(ticket):
             change = event.changes.get(field) if isinstance(event.changes, dict) else None
             if isinstance(change, list) and len(change) == 2:
                 event.changes[field] = [str(labels.get(v, v)) if v else v for v in change]
-    return events
+    reminders = [
+        SweepEvent(
+            created_at=r.created_at,
+            label=VERBS[f"deadline_{r.kind}"],
+            note=str(Deadline(r.deadline).label),
+        )
+        for r in ticket.reminders.all()
+    ]
+    # Newest first, as the audit trail comes.
+    return sorted([*events, *reminders], key=lambda e: e.created_at, reverse=True)
 
 
 def _photos(ticket):

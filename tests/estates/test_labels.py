@@ -16,7 +16,7 @@ def labels_in(html: str) -> int:
 
 
 def test_sheet_prints_the_filtered_register_of_my_estate_only(world, login):
-    garden = EquipmentFactory(
+    EquipmentFactory(
         estate=world.estate,
         code="JXY-CA-01",
         name="中心花园",
@@ -36,10 +36,10 @@ def test_sheet_prints_the_filtered_register_of_my_estate_only(world, login):
     assert labels_in(html) == 1 and "JXY-CA-01" in html
     assert world.equipment.code not in html
     # Back to the same filtered list.
-    assert f'{reverse("staff:equipment_list")}?category=common_area' in html
+    assert f"{reverse('staff:equipment_list')}?category=common_area" in html
     # The list offers the sheet with its filters.
     listing = client.get(reverse("staff:equipment_list"), {"category": "common_area"})
-    assert f'{reverse("staff:equipment_labels")}?category=common_area' in listing.content.decode()
+    assert f"{reverse('staff:equipment_labels')}?category=common_area" in listing.content.decode()
 
 
 def test_single_label_of_a_common_area_encodes_its_scan_url(world, login):

@@ -182,11 +182,11 @@ ALLOWED_FROM = {
     "register": {S.REPORTED},
     "reject": {S.REPORTED},
     "cancel": {S.REPORTED, S.REGISTERED},
-    "dispatch": {S.REGISTERED, S.DISPATCHED, S.ACCEPTED},
+    "dispatch": {S.REGISTERED, S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.IN_REPAIR, S.PAUSED},
     "accept": {S.DISPATCHED},
     "arrive": {S.ACCEPTED},
     "start": {S.ON_SITE},
-    "pause": {S.IN_REPAIR},
+    "pause": {S.ACCEPTED, S.ON_SITE, S.IN_REPAIR},
     "resume": {S.PAUSED},
     "complete": {S.IN_REPAIR},
     "verify": {S.COMPLETED},
@@ -359,7 +359,12 @@ def test_full_path_timeline_and_notifications(world, cs, tech):
     for status in PATH[5:]:
         step(world, ticket, status)
     ticket.refresh_from_db()
-    assert inbox(world.owner)[-1] == (f"Repair {ticket.number} is done: please check and rate it")
+    assert inbox(world.owner) == [
+        f"A technician is on the way for {ticket.number}",
+        f"Repair {ticket.number} waits for you",
+        f"Repair {ticket.number} is done: please check and rate it",
+        f"Repair {ticket.number} was checked: how did we do?",  # verified by the desk
+    ]
     assert verbs(ticket) == [
         "ticket_reported",
         "ticket_registered",
@@ -493,8 +498,84 @@ def test_reassignment_needs_a_reason_and_keeps_it(world, cs, tech, tech2):
     assert event.changes["technician"] == [str(tech), str(tech2)]
     assert inbox(tech2) == [f"New job {ticket.number}"]
     assert inbox(tech)[-1] == f"Job {ticket.number} was given to someone else"
-    # The owner heard about the first dispatch only.
-    assert len(inbox(world.owner)) == 1
+    # The owner hears who comes now.
+    assert inbox(world.owner) == [
+        f"A technician is on the way for {ticket.number}",
+        f"Another technician takes over {ticket.number}",
+    ]
+
+
+def test_a_job_changes_hands_in_repair_and_keeps_the_first_arrival(world, cs, tech, tech2):
+    ticket = ticket_in(world, S.IN_REPAIR)
+    first_arrival = ticket.arrived_at
+    svc.ticket_dispatch(ticket_id=ticket.pk, actor=cs, technician=tech2, reason="需要电工")
+    ticket.refresh_from_db()
+    assert ticket.status == S.DISPATCHED and ticket.technician == tech2
+    svc.ticket_accept(ticket_id=ticket.pk, actor=tech2)
+    svc.ticket_arrive(ticket_id=ticket.pk, actor=tech2)
+    ticket.refresh_from_db()
+    assert ticket.status == S.ON_SITE and ticket.arrived_at == first_arrival  # deadline met then
+    assert verbs(ticket)[-4:] == [
+        "ticket_repair_started",
+        "ticket_reassigned",
+        "ticket_accepted",
+        "ticket_arrived",
+    ]
+    # The first technician can no longer work on it.
+    with pytest.raises(PermissionDenied):
+        svc.ticket_start_repair(ticket_id=ticket.pk, actor=tech)
+
+
+def test_a_paused_job_changing_hands_ends_the_pause_and_its_clock(world, cs, tech, tech2):
+    ticket = ticket_in(world, S.IN_REPAIR)
+    svc.ticket_pause(ticket_id=ticket.pk, actor=tech, reason=PauseReason.OWNER)
+    Ticket.objects.filter(pk=ticket.pk).update(paused_since=timezone.now() - timedelta(minutes=90))
+    ticket.refresh_from_db()
+    due = ticket.completion_due
+    svc.ticket_dispatch(ticket_id=ticket.pk, actor=cs, technician=tech2, reason="换人")
+    ticket.refresh_from_db()
+    assert ticket.status == S.DISPATCHED and not ticket.pause_reason and not ticket.paused_from
+    assert ticket.paused_since is None and ticket.paused_seconds >= 90 * 60
+    assert ticket.completion_due - due >= timedelta(minutes=90)
+
+
+def test_owner_not_home_before_arrival_pauses_the_on_site_clock(world, tech):
+    ticket = ticket_in(world, S.ACCEPTED)
+    onsite_due = ticket.onsite_due
+    svc.ticket_pause(ticket_id=ticket.pk, actor=tech, reason=PauseReason.OWNER, note="敲门无人")
+    ticket.refresh_from_db()
+    assert ticket.status == S.PAUSED and ticket.paused_from == S.ACCEPTED
+    assert inbox(world.owner)[-1] == f"Repair {ticket.number} waits for you"
+    Ticket.objects.filter(pk=ticket.pk).update(paused_since=timezone.now() - timedelta(minutes=45))
+    svc.ticket_resume(ticket_id=ticket.pk, actor=tech)
+    ticket.refresh_from_db()
+    assert ticket.status == S.ACCEPTED  # back to the step it left: next, arrive
+    assert ticket.onsite_due - onsite_due >= timedelta(minutes=45)
+    assert ticket.paused_from == "" and ticket.pause_reason == ""
+    svc.ticket_arrive(ticket_id=ticket.pk, actor=tech)
+    ticket.refresh_from_db()
+    assert ticket.status == S.ON_SITE
+
+
+def test_the_units_owners_hear_about_a_ticket_someone_else_reported(world, cs, tech):
+    """Customer service records a call without the caller's mobile: the unit's owner with a
+    portal account still hears about it, once, however many ways they are linked."""
+    data = svc.ReportData(category=Category.PLUMBING, description="厨房漏水", unit=world.unit)
+    ticket = svc.ticket_report_by_staff(
+        actor=cs, estate=world.estate, data=data, channel=Channel.PHONE, reporter=None
+    )
+    svc.ticket_register(ticket_id=ticket.pk, actor=cs)
+    svc.ticket_dispatch(ticket_id=ticket.pk, actor=cs, technician=tech)
+    assert inbox(world.owner) == [f"A technician is on the way for {ticket.number}"]
+    assert inbox(world.other_owner) == []  # another estate's owner hears nothing
+
+    reported = svc.ticket_report_by_staff(
+        actor=cs, estate=world.estate, data=data, channel=Channel.PHONE,
+        reporter=world.owner_person,
+    )  # fmt: skip
+    svc.ticket_cancel(ticket_id=reported.pk, actor=cs, reason="业主来电取消")
+    assert inbox(world.owner)[-1] == f"Your repair request {reported.number} was cancelled"
+    assert len(inbox(world.owner)) == 2  # reporter and owner: one message
 
 
 def test_dispatch_only_to_a_technician_of_the_estate(world, cs):
@@ -758,6 +839,38 @@ def test_equipment_duplicates(world, cs):
     assert second.duplicate_of == first
 
 
+def test_common_parts_of_a_building_and_a_corrected_category(world, cs):
+    """A report naming only a building matches another one of that building's common parts;
+    when registration corrects the category, the likely duplicate is looked for again."""
+    lobby = svc.ReportData(category=Category.ELECTRICAL, description="大堂灯不亮")
+    lobby.building = world.building
+    first = svc.ticket_report_by_staff(
+        actor=cs, estate=world.estate, data=lobby, channel=Channel.PHONE
+    )
+    again = svc.ticket_report_by_staff(
+        actor=cs, estate=world.estate, data=lobby, channel=Channel.WECHAT
+    )
+    assert again.duplicate_of == first
+    elsewhere = svc.ReportData(category=Category.ELECTRICAL, description="灯不亮")
+    elsewhere.building = world.other_building
+    assert (
+        svc.ticket_report_by_staff(
+            actor=world.other_manager,
+            estate=world.other_estate,
+            data=elsewhere,
+            channel=Channel.PHONE,
+        ).duplicate_of
+        is None
+    )
+
+    leak = report(world)  # plumbing, in the owner's unit
+    filed_wrong = report(world, category=Category.OTHER)
+    assert filed_wrong.duplicate_of is None
+    svc.ticket_register(ticket_id=filed_wrong.pk, actor=cs, category=Category.PLUMBING)
+    filed_wrong.refresh_from_db()
+    assert filed_wrong.duplicate_of == leak
+
+
 # --- Versions and concurrency -----------------------------------------------------------------
 
 
@@ -838,3 +951,27 @@ def test_the_other_estates_ticket_is_out_of_scope(world):
             svc.ticket_register(ticket_id=theirs.pk, actor=world.staff[role])
     svc.ticket_register(ticket_id=theirs.pk, actor=world.other_manager)
     assert snapshot(theirs)[0] == S.REGISTERED
+
+
+def test_another_module_opens_a_ticket_that_links_back(world, client):
+    data = svc.ReportData(
+        category=Category.ELEVATOR, description="巡检：2号电梯异响", building=world.building
+    )
+    ticket = svc.ticket_open_from(
+        estate=world.estate,
+        data=data,
+        source_label="巡检记录 #12",
+        source_url="/staff/inspections/12/",
+    )
+    assert ticket.channel == Channel.SYSTEM and ticket.status == S.REPORTED
+    assert ticket.created_by is None and ticket.number.startswith("JXY-")
+    assert verbs(ticket) == ["ticket_reported"]
+    assert inbox(world.staff[Role.CUSTOMER_SERVICE]) == [f"New repair request {ticket.number}"]
+    client.force_login(world.manager)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert '<a href="/staff/inspections/12/">巡检记录 #12</a>' in page
+    # Only a path of this site can be linked.
+    for bad in ("https://evil.example/x", "//evil.example/x", "javascript:alert(1)"):
+        with pytest.raises(ValueError):
+            svc.ticket_open_from(estate=world.estate, data=data, source_label="x", source_url=bad)
+    assert Ticket.objects.count() == 1

@@ -273,3 +273,18 @@ def test_two_sweeps_at_once_send_everything_once(world, monkeypatch):
         == Notification.objects.filter(title__contains="deadline").count()
     )
     assert deadline_sweep(now=now) == NOTHING
+
+
+def test_warnings_and_escalations_are_on_the_ticket_timeline(world, client):
+    ticket = report(world)
+    due = ticket.response_due
+    deadline_sweep(now=due - 10 * M)
+    deadline_sweep(now=due + M)
+    client.force_login(world.manager)
+    page = client.get(reverse("maintenance:ticket_detail", kwargs={"ticket_pk": ticket.pk}))
+    labels = [e.label for e in page.context["events"]]
+    assert labels[:2] == ["Overdue, escalated to the manager", "Deadline approaching"]
+    assert labels[-1] == "Reported"
+    timeline = page.content.decode().split('data-testid="timeline"')[1]
+    assert "Overdue, escalated to the manager</strong> · Response" in timeline
+    assert "Deadline approaching</strong> · Response" in timeline
