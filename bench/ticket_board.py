@@ -180,8 +180,9 @@ INSERT_SQL_TEMPLATE = """
 INSERT INTO maintenance_ticket (
     created_at, updated_at, estate_id, number, unit_id, building_id, location, category,
     priority, channel, description, contact_name, contact_phone, source_label, source_url,
-    status, version, technician_id, reject_reason, pause_reason, reported_at, registered_at,
-    dispatched_at, accepted_at, arrived_at, completed_at, verified_at, followed_up_at,
+    status, version, technician_id, reject_reason, pause_reason, paused_from, reported_at,
+    registered_at, dispatched_at, accepted_at, arrived_at, completed_at, verified_at,
+    followed_up_at,
     closed_at, response_due, onsite_due, completion_due, paused_seconds, response_overdue,
     onsite_overdue, completion_overdue, work_done, labour_hours, labour_amount, chargeable,
     amount, rating, rating_comment, urge_count
@@ -218,7 +219,7 @@ SELECT
     priority, (%(channels)s::text[])[1 + k %% 5], '基准测试报修 ' || g, '', '', '', '',
     st, 1,
     CASE WHEN st = ANY(%(with_technician)s) THEN techs[1 + k %% cardinality(techs)] END,
-    '', pause, rep,
+    '', pause, CASE WHEN pause <> '' THEN 'in_repair' ELSE '' END, rep,
     CASE WHEN st IN ('completed', 'verified', 'followed_up', 'closed')
          THEN rep + interval '10 minutes' END,
     CASE WHEN st IN ('completed', 'verified', 'followed_up', 'closed')
@@ -321,7 +322,8 @@ def _insert_python(n: int, estates, *, batch_size: int = 5_000) -> None:
                     if status in WITH_TECHNICIAN
                     else None
                 ),
-                pause_reason=OPEN_PAUSE[(k // 20) % 20] if k % 20 == 0 else "",
+                pause_reason=(pause := OPEN_PAUSE[(k // 20) % 20] if k % 20 == 0 else ""),
+                paused_from=S.IN_REPAIR if pause else "",
                 reported_at=rep,
                 registered_at=rep + timedelta(minutes=10) if done else None,
                 dispatched_at=rep + timedelta(minutes=20) if done else None,
