@@ -550,3 +550,37 @@ def test_staff_are_not_owners(world, login):
     client = login(world.manager)
     assert client.get(reverse("repairs:my_tickets")).status_code == 403
     assert client.get(detail_url(ticket)).status_code == 403
+
+
+def test_owner_sees_what_to_pay_for_a_chargeable_repair_only(world, login):
+    from decimal import Decimal
+
+    from .test_services import ticket_in
+
+    tech = world.staff[Role.TECHNICIAN]
+    paid = ticket_in(world, Status.IN_REPAIR)
+    services.ticket_complete(
+        ticket_id=paid.pk,
+        actor=tech,
+        work_done="更换水龙头",
+        materials=[services.MaterialLine("水龙头", Decimal("1"), Decimal("1234.5"))],
+        labour_amount=Decimal("50"),
+        chargeable=True,
+        after_photos=[png()],
+    )
+    client = login(world.owner)
+    page = client.get(detail_url(paid)).content.decode()
+    assert "To pay (materials and labour)" in page and "¥1,284.50" in page
+
+    free = ticket_in(world, Status.IN_REPAIR)
+    services.ticket_complete(
+        ticket_id=free.pk,
+        actor=tech,
+        work_done="楼道灯更换",
+        materials=[services.MaterialLine("灯泡", Decimal("2"), Decimal("15"))],
+        chargeable=False,
+        after_photos=[png()],
+    )
+    page = client.get(detail_url(free)).content.decode()
+    assert "To pay" not in page
+    assert Ticket.objects.get(pk=free.pk).amount == Decimal("30.00")  # recorded as cost

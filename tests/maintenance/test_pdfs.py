@@ -434,6 +434,17 @@ def test_monthly_report_pdf(client, march):
     assert "120.50" in text and "80.00" in text
     assert f"3栋 {march.unit.label}" in text
     assert "Tickets by category" in text
+    # Average times (hours) and the owners' ratings, as computed in test_monthly_figures.
+    lines = text.splitlines()
+
+    def line_with(label):
+        return next(line for line in lines if label in line)
+
+    assert "0.6" in line_with("registration")
+    assert "2.0" in line_with("arrival on site")
+    assert "8.0" in line_with("completion")
+    assert "Owners' ratings" in text
+    assert "2" in line_with("Rated tickets") and "4.00" in text
 
 
 def test_monthly_report_pdf_in_chinese(client, march):

@@ -104,6 +104,38 @@ def follow_messages(client, response) -> list[str]:
 # --- Board -------------------------------------------------------------------------------------
 
 
+def test_board_across_estates_and_after_choosing_one(world, login):
+    """The company admin sees every estate's tickets (with an estate column, counts and
+    emergencies of all); choosing an estate in the switcher narrows the board to it."""
+    mine = report(world, priority=Priority.EMERGENCY)
+    theirs = services.ticket_report_by_staff(
+        actor=world.other_manager,
+        estate=world.other_estate,
+        data=services.ReportData(
+            category=Category.PLUMBING,
+            description="隔壁小区漏水",
+            unit=world.other_unit,
+            priority=Priority.EMERGENCY,
+        ),
+        channel=Channel.PHONE,
+    )
+    client = login(world.admin)
+    url = reverse("maintenance:ticket_board")
+    response = client.get(url)
+    assert {t.pk for t in response.context["rows"]} == {mine.pk, theirs.pk}
+    assert {t.pk for t in response.context["emergencies"]} == {mine.pk, theirs.pk}
+    assert response.context["counts"][Status.REPORTED] == 2
+    body = response.content.decode()
+    assert "<th>Estate</th>" in body and "锦绣园" in body and "翠湖苑" in body
+
+    client.post(reverse("staff:estate_switch"), {"estate": world.other_estate.pk})
+    response = client.get(url)
+    assert [t.pk for t in response.context["rows"]] == [theirs.pk]
+    assert [t.pk for t in response.context["emergencies"]] == [theirs.pk]
+    assert response.context["counts"][Status.REPORTED] == 1
+    assert "<th>Estate</th>" not in response.content.decode()
+
+
 def test_board_lists_scoped_tickets_with_filters_and_counts(world, login):
     plumbing = report(world)
     elevator = report(world, category=Category.ELEVATOR, priority=Priority.EMERGENCY, unit=None)
