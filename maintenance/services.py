@@ -528,13 +528,15 @@ def ticket_complete(
             raise ValidationError({name: error.messages}) from None
     with transaction.atomic():
         t = _technician_step(ticket_id, actor, version, [S.IN_REPAIR])
+        # The line is priced from the unit price as stored (whole cents), so that what the
+        # owner reads on the work order adds up: 3 × ¥12.35 = ¥37.05.
         lines = [
             TicketMaterial(
                 ticket=t,
                 name=m.name,
                 quantity=Decimal(m.quantity),
                 unit_price=money(m.unit_price),
-                amount=money(Decimal(m.quantity) * Decimal(m.unit_price)),
+                amount=money(Decimal(m.quantity) * money(m.unit_price)),
             )
             for m in materials
         ]

@@ -650,12 +650,15 @@ def test_complete_rounds_each_line_once_and_adds_labour(world, tech):
     )
     ticket.refresh_from_db()
     line = TicketMaterial.objects.get(ticket=ticket)
-    assert line.amount == Decimal("37.04")  # 37.035 rounded half up
+    # The unit price is kept in whole cents (12.345 -> 12.35, half up) and the line is
+    # priced from it, so the work order adds up: 3 x 12.35 = 37.05 (not 37.035 -> 37.04).
+    assert line.unit_price == Decimal("12.35")
+    assert line.amount == Decimal("37.05") == line.quantity * line.unit_price
     assert ticket.labour_amount == Decimal("50.00")
-    assert ticket.amount == Decimal("87.04")
+    assert ticket.amount == Decimal("87.05")
     assert ticket.chargeable is True and ticket.labour_hours == Decimal("1.50")
     assert ticket.status == S.COMPLETED and ticket.completed_at
-    assert timeline_for(ticket)[0].changes["amount"] == [None, "87.04"]
+    assert timeline_for(ticket)[0].changes["amount"] == [None, "87.05"]
     kinds = sorted(ticket.photos.values_list("kind", flat=True))
     assert kinds == sorted([PhotoKind.AFTER, PhotoKind.SIGNATURE])
     assert inbox(world.owner)[-1] == f"Repair {ticket.number} is done: please check and rate it"
