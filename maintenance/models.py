@@ -43,8 +43,14 @@ class TicketQuerySet(EstateScopedQuerySet):
 class Ticket(TimeStampedModel):
     """A repair ticket (报修工单) from report to follow-up."""
 
+    # estate and technician have no single-column index: ticket_board_idx and ticket_tech_idx
+    # start with them (one index fewer to write for every change of a ticket).
     estate = models.ForeignKey(
-        Estate, verbose_name=_("estate"), on_delete=models.PROTECT, related_name="tickets"
+        Estate,
+        verbose_name=_("estate"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
     )
     number = models.CharField(_("number"), max_length=30, unique=True, null=True, blank=True)
     # Where: a unit, or a common area (a building, a piece of equipment, a described place).
@@ -118,6 +124,7 @@ class Ticket(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_tickets",
+        db_index=False,
     )
     duplicate_of = models.ForeignKey(
         "self",
@@ -368,7 +375,10 @@ class FollowUp(models.Model):
 class TicketReminder(models.Model):
     """One row per (ticket, deadline, kind) ever sent: the sweep never sends one twice."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="reminders")
+    # No index of its own: the unique (ticket, deadline, kind) index starts with it.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
     deadline = models.CharField(max_length=20, choices=Deadline.choices)
     kind = models.CharField(max_length=20, choices=ReminderKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
