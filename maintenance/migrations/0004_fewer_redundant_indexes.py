@@ -6,27 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('estates', '0003_equipment_common_area'),
-        ('maintenance', '0003_ticket_paused_from'),
+        ("estates", "0003_equipment_common_area"),
+        ("maintenance", "0003_ticket_paused_from"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ticket',
-            name='estate',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='estates.estate', verbose_name='estate'),
+            model_name="ticket",
+            name="estate",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="estates.estate",
+                verbose_name="estate",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='technician',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_tickets', to=settings.AUTH_USER_MODEL, verbose_name='technician'),
+            model_name="ticket",
+            name="technician",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assigned_tickets",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="technician",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticketreminder',
-            name='ticket',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='maintenance.ticket'),
+            model_name="ticketreminder",
+            name="ticket",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="maintenance.ticket",
+            ),
         ),
     ]
