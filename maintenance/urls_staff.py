@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import photos, printing, scan, staff
+from .views import export, photos, printing, scan, staff
 
 app_name = "maintenance"
 
 urlpatterns = [
     path("", staff.ticket_board, name="ticket_board"),
     path("new/", staff.ticket_create, name="ticket_create"),
+    path("export.xlsx", export.ticket_export, name="ticket_export"),
     path("my-jobs/", staff.my_jobs, name="my_jobs"),
     path("deadlines/", staff.sla_settings, name="sla_settings"),
     path(

@@ -459,6 +459,7 @@ def ticket_board(request):
             "can_create": estate is not None and has_perm(request.user, P.CREATE, estate),
             "can_configure": estate is not None and has_perm(request.user, P.CONFIGURE, estate),
             "can_work": has_perm_somewhere(request.user, P.WORK),
+            "can_export": has_perm_somewhere(request.user, EP.EXPORT),
             "report_months": _report_months()
             if estate is not None and has_perm(request.user, P.REPORT, estate)
             else [],
