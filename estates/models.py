@@ -39,6 +39,10 @@ class EstateScopedQuerySet(models.QuerySet):
         return self.filter(**{self.estate_lookup: estate.pk})
 
 
+# How long an owner may be asked to wait between two urges of a ticket: 10 min to a day.
+URGE_INTERVAL_MINUTES = (10, 24 * 60)
+
+
 class EstateQuerySet(EstateScopedQuerySet):
     estate_lookup = "pk"
 
@@ -63,7 +67,10 @@ class Estate(TimeStampedModel):
     urge_interval_minutes = models.PositiveSmallIntegerField(
         _("owners may urge again after (minutes)"),
         default=120,
-        validators=[MinValueValidator(10), MaxValueValidator(24 * 60)],
+        validators=[
+            MinValueValidator(URGE_INTERVAL_MINUTES[0]),
+            MaxValueValidator(URGE_INTERVAL_MINUTES[1]),
+        ],
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -75,7 +82,10 @@ class Estate(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(urge_interval_minutes__gte=10, urge_interval_minutes__lte=24 * 60),
+                condition=Q(
+                    urge_interval_minutes__gte=URGE_INTERVAL_MINUTES[0],
+                    urge_interval_minutes__lte=URGE_INTERVAL_MINUTES[1],
+                ),
                 name="estate_urge_interval_10_min_to_1_day",
             )
         ]

@@ -42,8 +42,10 @@ def _create(model, *, actor, data: dict, fields: list[str], **extra):
     return obj
 
 
-def _update(model, *, pk: int, actor, data: dict, fields: list[str], perm: str, estate_of):
-    """Lock, check, apply, validate, save, record what changed."""
+def update_audited(
+    model, *, pk: int, actor, data: dict, fields: list[str], perm: str, estate_of, verb="updated"
+):
+    """Lock, check, apply, validate, save, record what changed (as `verb`)."""
     with transaction.atomic():
         obj = model.objects.for_user(actor).select_for_update().get(pk=pk)
         P.require(actor, perm, estate_of(obj))
@@ -55,7 +57,7 @@ def _update(model, *, pk: int, actor, data: dict, fields: list[str], perm: str, 
         changes = diff(before, snapshot(obj, fields))
         if changes:
             obj.save()
-            record_event(obj, actor=actor, verb="updated", changes=changes)
+            record_event(obj, actor=actor, verb=verb, changes=changes)
     return obj
 
 
@@ -70,7 +72,7 @@ def estate_create(*, actor, data: dict) -> Estate:
 
 
 def estate_update(*, estate_id: int, actor, data: dict) -> Estate:
-    return _update(
+    return update_audited(
         Estate,
         pk=estate_id,
         actor=actor,
@@ -88,7 +90,7 @@ def building_create(*, estate: Estate, actor, data: dict) -> Building:
 
 
 def building_update(*, building_id: int, actor, data: dict) -> Building:
-    return _update(
+    return update_audited(
         Building,
         pk=building_id,
         actor=actor,
@@ -118,7 +120,7 @@ def unit_update(*, unit_id: int, actor, data: dict) -> Unit:
     if "building" in data:
         unit = Unit.objects.for_user(actor).get(pk=unit_id)
         _check_building(data["building"], unit.estate)
-    return _update(
+    return update_audited(
         Unit,
         pk=unit_id,
         actor=actor,
@@ -141,7 +143,7 @@ def person_create(*, estate: Estate, actor, data: dict) -> Person:
 
 
 def person_update(*, person_id: int, actor, data: dict) -> Person:
-    return _update(
+    return update_audited(
         Person,
         pk=person_id,
         actor=actor,
@@ -246,7 +248,7 @@ def membership_create(*, estate: Estate, actor, user, data: dict) -> StaffMember
 
 
 def membership_update(*, membership_id: int, actor, data: dict) -> StaffMembership:
-    membership = _update(
+    membership = update_audited(
         StaffMembership,
         pk=membership_id,
         actor=actor,
@@ -271,7 +273,7 @@ def equipment_create(*, estate: Estate, actor, data: dict) -> Equipment:
 
 
 def equipment_update(*, equipment_id: int, actor, data: dict) -> Equipment:
-    return _update(
+    return update_audited(
         Equipment,
         pk=equipment_id,
         actor=actor,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.uploads import check_upload
 from core.widgets import FastSelect
-from estates.models import Building, Equipment, Person, Unit
+from estates.models import URGE_INTERVAL_MINUTES, Building, Equipment, Person, Unit
 from estates.validators import normalize_mobile
 
 from . import services
@@ -476,8 +476,8 @@ SlaRuleFormSet = forms.formset_factory(
 class UrgeIntervalForm(forms.Form):
     urge_interval_minutes = forms.IntegerField(
         label=_("Owners may urge a ticket again after (minutes)"),
-        min_value=10,
-        max_value=24 * 60,
+        min_value=URGE_INTERVAL_MINUTES[0],
+        max_value=URGE_INTERVAL_MINUTES[1],
         widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
         help_text=_("From 10 minutes to 1440 (one day)."),
     )

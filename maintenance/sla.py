@@ -188,36 +188,20 @@ def sla_rules_save(*, estate, actor, rows) -> int:
 
 def urge_interval_save(*, estate, actor, minutes) -> int:
     """Set how long the estate's owners wait between two urges (催单) of one ticket."""
-    from django.core.exceptions import ValidationError
-    from django.db import transaction
-    from django.utils.translation import gettext as _
-
-    from core.audit import record_event
     from estates.models import Estate
-    from estates.permissions import require
+    from estates.services import update_audited
 
     from . import permissions as P
 
-    require(actor, P.CONFIGURE, estate)
-    try:
-        minutes = int(minutes)
-    except (TypeError, ValueError):
-        minutes = 0
-    if not 10 <= minutes <= 24 * 60:
-        raise ValidationError(
-            {"urge_interval_minutes": _("Give a number of minutes from 10 to 1440 (one day).")}
-        )
-    with transaction.atomic():
-        locked = Estate.objects.select_for_update().get(pk=estate.pk)
-        before = locked.urge_interval_minutes
-        if before != minutes:
-            locked.urge_interval_minutes = minutes
-            locked.save(update_fields=["urge_interval_minutes", "updated_at"])
-            record_event(
-                locked,
-                actor=actor,
-                verb="urge_interval_set",
-                changes={"urge_interval_minutes": [before, minutes]},
-            )
-    estate.urge_interval_minutes = minutes
-    return minutes
+    updated = update_audited(
+        Estate,
+        pk=estate.pk,
+        actor=actor,
+        data={"urge_interval_minutes": minutes},
+        fields=["urge_interval_minutes"],
+        perm=P.CONFIGURE,
+        estate_of=lambda e: e,
+        verb="urge_interval_set",
+    )
+    estate.urge_interval_minutes = updated.urge_interval_minutes
+    return updated.urge_interval_minutes
