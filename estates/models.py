@@ -296,7 +296,8 @@ class Occupancy(TimeStampedModel):
 
 class MembershipQuerySet(EstateScopedQuerySet):
     def active(self):
-        return self.filter(is_active=True)
+        """Memberships of people at work: the role is active and the login too."""
+        return self.filter(is_active=True, user__is_active=True)
 
 
 class StaffMembership(TimeStampedModel):

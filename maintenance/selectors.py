@@ -122,9 +122,7 @@ def open_emergencies(queryset, limit: int = 20) -> list:
 def technician_choices(user, estate=None) -> list[tuple[int, str]]:
     """(user id, name) of the active technicians in the user's scope (in `estate`, if given).
     Plain tuples, one query."""
-    memberships = StaffMembership.objects.for_user(user).filter(
-        role=Role.TECHNICIAN, is_active=True
-    )
+    memberships = StaffMembership.objects.for_user(user).active().filter(role=Role.TECHNICIAN)
     if estate is not None:
         memberships = memberships.filter(estate=estate)
     rows = memberships.values_list("user_id", "user__display_name", "user__username").distinct()
@@ -152,9 +150,8 @@ def suggest_technicians(ticket) -> list[StaffMembership]:
     tickets assigned now) and `.skill_match`."""
     wanted = set(CATEGORY_SKILLS.get(ticket.category, ()))
     memberships = list(
-        StaffMembership.objects.filter(
-            estate_id=ticket.estate_id, role=Role.TECHNICIAN, is_active=True
-        )
+        StaffMembership.objects.active()
+        .filter(estate_id=ticket.estate_id, role=Role.TECHNICIAN)
         .select_related("user")
         .annotate(load=_open_load())
     )

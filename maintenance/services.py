@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,7 @@ def urge_interval(estate) -> timedelta:
 
 
 def _staff(estate, *roles, on_duty=None):
-    memberships = StaffMembership.objects.filter(estate=estate, role__in=roles, is_active=True)
+    memberships = StaffMembership.objects.active().filter(estate=estate, role__in=roles)
     if on_duty is not None:
         memberships = memberships.filter(on_duty=on_duty)
     return [m.user for m in memberships.select_related("user")]
@@ -64,8 +65,9 @@ def _owner_users(ticket) -> list:
     return users
 
 
-def _tell(users, ticket, title, body=""):
-    """Notify `users` (None and duplicates skipped) about `ticket`, after commit."""
+def _tell(users, ticket, title, body="", url=None):
+    """Notify `users` (None and duplicates skipped) about `ticket`, after commit; the link
+    goes to the staff ticket page unless `url` says otherwise."""
     seen, recipients = set(), []
     for user in users:
         if user is not None and user.pk not in seen:
@@ -78,24 +80,14 @@ def _tell(users, ticket, title, body=""):
         recipients=recipients,
         title=lambda: title() % {"number": number},
         body=body,
-        url=ticket.get_absolute_url(),
+        url=url or ticket.get_absolute_url(),
     )
 
 
 def _tell_owner(ticket, title, body=""):
     """Owners read tickets in the portal; their link goes there."""
-    recipients = list({user.pk: user for user in _owner_users(ticket)}.values())
-    if not recipients:
-        return
-    number = ticket.number
-    from django.urls import reverse
-
-    notify(
-        recipients=recipients,
-        title=lambda: title() % {"number": number},
-        body=body,
-        url=reverse("repairs:ticket_detail", kwargs={"ticket_pk": ticket.pk}),
-    )
+    portal = reverse("repairs:ticket_detail", kwargs={"ticket_pk": ticket.pk})
+    _tell(_owner_users(ticket), ticket, title, body, url=portal)
 
 
 # --- Reporting ------------------------------------------------------------------------------
@@ -361,12 +353,14 @@ def ticket_cancel(*, ticket_id, actor, reason="", version=None):
 
 
 def _estate_of(ticket_id):
-    ticket = Ticket.objects.filter(pk=ticket_id).select_related("estate").first()
-    return ticket.estate if ticket else Estate(pk=0)
+    """The ticket's estate, enough for a permission check (has_perm reads only its pk)."""
+    return Estate(
+        pk=Ticket.objects.filter(pk=ticket_id).values_list("estate_id", flat=True).first()
+    )
 
 
 def technicians_of(estate):
-    return StaffMembership.objects.filter(estate=estate, role=Role.TECHNICIAN, is_active=True)
+    return StaffMembership.objects.active().filter(estate=estate, role=Role.TECHNICIAN)
 
 
 def ticket_dispatch(*, ticket_id, actor, technician, reason="", version=None):

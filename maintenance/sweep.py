@@ -110,12 +110,11 @@ class Recipients:
             return
         for estate_id in missing:
             self.managers[estate_id], self.service[estate_id] = [], []
-        memberships = StaffMembership.objects.filter(
-            estate_id__in=missing,
-            role__in=[Role.MANAGER, Role.CUSTOMER_SERVICE],
-            is_active=True,
-            user__is_active=True,
-        ).select_related("user")
+        memberships = (
+            StaffMembership.objects.active()
+            .filter(estate_id__in=missing, role__in=[Role.MANAGER, Role.CUSTOMER_SERVICE])
+            .select_related("user")
+        )
         for m in memberships.order_by("pk"):
             target = self.managers if m.role == Role.MANAGER else self.service
             target[m.estate_id].append(m.user)

@@ -435,6 +435,20 @@ def test_emergency_calls_the_on_duty_technician_and_the_manager(world, tech, tec
     assert inbox(world.other_manager) == []
 
 
+def test_a_disabled_login_gets_no_emergency_and_no_job(world, tech, tech2, cs):
+    """The on-duty technician whose account was switched off is skipped: the emergency
+    goes to the technicians who can act, and nobody can dispatch to that account."""
+    tech2.memberships.update(on_duty=True)
+    tech2.is_active = False
+    tech2.save(update_fields=["is_active"])
+    ticket = report(world, priority=Priority.EMERGENCY, category=Category.ELEVATOR)
+    assert inbox(tech2) == []
+    assert inbox(tech) == [f"Emergency repair {ticket.number}"]
+    svc.ticket_register(ticket_id=ticket.pk, actor=cs)
+    with pytest.raises(DomainError):
+        svc.ticket_dispatch(ticket_id=ticket.pk, actor=cs, technician=tech2)
+
+
 # --- Register, reject, cancel ------------------------------------------------------------------
 
 
