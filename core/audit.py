@@ -85,11 +85,11 @@ def verb_label(verb: str) -> str:
     return str(VERB_LABELS.get(verb, verb))
 
 
-def timeline_for(obj, limit: int = 200):
-    return (
-        AuditEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-        )
-        .select_related("actor")
-        .order_by("-created_at", "-id")[:limit]
+def timeline_for(obj, limit: int = 200, verbs=None):
+    """The newest `limit` events of `obj` (only those of `verbs`, if given)."""
+    events = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     )
+    if verbs is not None:
+        events = events.filter(verb__in=verbs)
+    return events.select_related("actor").order_by("-created_at", "-id")[:limit]

@@ -198,7 +198,8 @@ class ActionForm(forms.Form):
     slug = "action"
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, ticket, **kwargs):
+    def __init__(self, *args, ticket, slug=None, **kwargs):
+        self.slug = slug or self.slug  # a form shared by several actions takes the action's
         kwargs.setdefault("auto_id", f"id_{self.slug}_%s")
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("version", ticket.version)

@@ -2,6 +2,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import number_format
 from django.utils.html import format_html
@@ -30,7 +31,8 @@ def verb_label(verb):
 
 @register.filter
 def field_label(event, name):
-    model = event.content_type.model_class()
+    # get_for_id reads ContentType's own cache: no query per timeline line.
+    model = ContentType.objects.get_for_id(event.content_type_id).model_class()
     try:
         return model._meta.get_field(name).verbose_name
     except (FieldDoesNotExist, AttributeError):

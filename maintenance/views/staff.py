@@ -394,8 +394,8 @@ def allowed_actions(user, ticket) -> list[Action]:
 
 def _form_for(action, ticket, request=None):
     if request is None:
-        return action.form(ticket=ticket)
-    return action.form(request.POST, request.FILES, ticket=ticket)
+        return action.form(ticket=ticket, slug=action.slug)
+    return action.form(request.POST, request.FILES, ticket=ticket, slug=action.slug)
 
 
 def _cleaned(form):
@@ -840,11 +840,9 @@ def sla_settings(request):
             "errors": errors,
             "urge_form": urge_form,
             "preset_level": estate.get_service_level_display(),
-            "events": [
-                e
-                for e in timeline_for(estate, limit=50)
-                if e.verb in ("sla_preset", "sla_rules_saved", "urge_interval_set")
-            ][:10],
+            "events": timeline_for(
+                estate, limit=10, verbs=("sla_preset", "sla_rules_saved", "urge_interval_set")
+            ),
             "board_url": reverse("maintenance:ticket_board"),
         },
     )
