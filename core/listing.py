@@ -20,11 +20,10 @@ def list_context(
     sort_options maps a sort key ("number", "-number") to an ordering ending in a unique
     column. Returns the context a list template needs.
     """
-    filterset = filterset_class(
-        request.GET or None, queryset=queryset, request=request, **(filterset_kwargs or {})
+    filterset, filtered = apply_filters(
+        request, queryset, filterset_class, **(filterset_kwargs or {})
     )
     _bootstrap_widgets(filterset.form)
-    filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     sort = request.GET.get("sort", default_sort)
     if sort not in sort_options:
         sort = default_sort
@@ -37,6 +36,17 @@ def list_context(
         page_size=page_size,
     )
     return {"filter": filterset, "page": page, "rows": page.rows, "sort": sort}
+
+
+def apply_filters(request, queryset, filterset_class, **filterset_kwargs):
+    """(filterset, rows): the filters of request.GET applied to `queryset` (lists and their
+    exports share them); invalid filter values filter nothing."""
+    filterset = filterset_class(
+        request.GET or None, queryset=queryset, request=request, **filterset_kwargs
+    )
+    if filterset.is_bound and filterset.is_valid():
+        return filterset, filterset.qs
+    return filterset, queryset
 
 
 def _bootstrap_widgets(form) -> None:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import timeline_for
 from core.export import xlsx_response
-from core.listing import list_context
+from core.listing import apply_filters, list_context
 
 from .. import permissions as P
 from .. import services
@@ -45,9 +45,7 @@ def equipment_list(request):
 @staff_required
 def equipment_export(request):
     items = scoped_list(Equipment.objects, request, P.EXPORT).select_related("building", "estate")
-    filterset = EquipmentFilter(request.GET or None, queryset=items, request=request)
-    if filterset.is_bound and filterset.is_valid():
-        items = filterset.qs
+    _filterset, items = apply_filters(request, items, EquipmentFilter)
     rows = (
         (
             e.estate.name,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core.audit import timeline_for
 from core.errors import DomainError
 from core.export import xlsx_response
-from core.listing import list_context
+from core.listing import apply_filters, list_context
 
 from .. import permissions as P
 from .. import services
@@ -61,9 +61,7 @@ def person_list(request):
 @staff_required
 def person_export(request):
     people = scoped_list(Person.objects, request, P.EXPORT).prefetch_related(_current_occupancies())
-    filterset = PersonFilter(request.GET or None, queryset=people, request=request)
-    if filterset.is_bound and filterset.is_valid():
-        people = filterset.qs
+    _filterset, people = apply_filters(request, people, PersonFilter)
     # ID numbers leave the system masked, like everywhere else.
     rows = (
         (

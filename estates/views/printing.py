@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.listing import apply_filters
 from core.pdf import pdf_response, render_pdf
 
 from .. import permissions as P
@@ -93,7 +94,12 @@ class Label:
     name: str
     rows: list[tuple[str, str]]
     hint: str
-    qr_svg: str
+    target: str  # the absolute URL the code opens
+    title: str  # of the code's SVG
+
+    @property
+    def qr_svg(self) -> str:
+        return _qr_inline(self.target, self.title)
 
 
 def equipment_label_of(request, equipment) -> Label:
@@ -110,7 +116,23 @@ def equipment_label_of(request, equipment) -> Label:
             (_("Service phone"), equipment.estate.service_phone),
         ],
         hint=_("Something wrong here? Scan the code to report it, or call the service phone."),
-        qr_svg=_qr_inline(equipment_qr_target(request, equipment), str(equipment)),
+        target=equipment_qr_target(request, equipment),
+        title=str(equipment),
+    )
+
+
+def building_label_of(request, building) -> Label:
+    return Label(
+        estate_name=building.estate.name,
+        code=building.name,
+        name=_("Common areas"),
+        rows=[
+            (_("Building"), building.name),
+            (_("Service phone"), building.estate.service_phone),
+        ],
+        hint=_("Something wrong in the lobby, stairs or corridors? Scan the code to report it."),
+        target=building_qr_target(request, building),
+        title=str(building),
     )
 
 
@@ -137,17 +159,18 @@ def equipment_qr_svg(request, equipment_pk):
 @staff_required
 def equipment_label(request, equipment_pk):
     equipment = _scoped_equipment(request, equipment_pk)
+    label = equipment_label_of(request, equipment)
     return render(
         request,
         "estates/qr_labels.html",
         {
             "title": _("QR label of %(code)s") % {"code": equipment.code},
-            "labels": [equipment_label_of(request, equipment)],
+            "labels": [label],
             "back_url": equipment.get_absolute_url(),
             "back_label": _("Back to equipment"),
             "svg_url": reverse("staff:equipment_qr", kwargs={"equipment_pk": equipment.pk}),
             "svg_name": f"{equipment.code}.svg",
-            "qr_target": equipment_qr_target(request, equipment),
+            "qr_target": label.target,
         },
     )
 
@@ -162,9 +185,7 @@ def equipment_labels(request):
     items = scoped_list(Equipment.objects, request, P.VIEW_EQUIPMENT).select_related(
         "estate", "building"
     )
-    filterset = EquipmentFilter(request.GET or None, queryset=items, request=request)
-    if filterset.is_bound and filterset.is_valid():
-        items = filterset.qs
+    _filterset, items = apply_filters(request, items, EquipmentFilter)
     chosen = list(items.order_by("estate__name", "code", "id")[: LABEL_SHEET_LIMIT + 1])
     too_many = 0
     if len(chosen) > LABEL_SHEET_LIMIT:
@@ -191,18 +212,7 @@ def building_label(request, building_pk):
         Building.objects.select_related("estate"), request.user, pk=building_pk
     )
     require(request.user, P.VIEW_EQUIPMENT, building.estate)
-    target = building_qr_target(request, building)
-    label = Label(
-        estate_name=building.estate.name,
-        code=building.name,
-        name=_("Common areas"),
-        rows=[
-            (_("Building"), building.name),
-            (_("Service phone"), building.estate.service_phone),
-        ],
-        hint=_("Something wrong in the lobby, stairs or corridors? Scan the code to report it."),
-        qr_svg=_qr_inline(target, str(building)),
-    )
+    label = building_label_of(request, building)
     return render(
         request,
         "estates/qr_labels.html",
@@ -211,6 +221,6 @@ def building_label(request, building_pk):
             "labels": [label],
             "back_url": building.get_absolute_url(),
             "back_label": _("Back to the building"),
-            "qr_target": target,
+            "qr_target": label.target,
         },
     )

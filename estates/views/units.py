@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import timeline_for
 from core.export import xlsx_response
-from core.listing import list_context
+from core.listing import apply_filters, list_context
 
 from .. import permissions as P
 from .. import services
@@ -63,9 +63,7 @@ def unit_list(request):
 @staff_required
 def unit_export(request):
     units = scoped_list(Unit.objects, request, P.EXPORT).select_related("building", "estate")
-    filterset = UnitFilter(request.GET or None, queryset=units, request=request)
-    if filterset.is_bound and filterset.is_valid():
-        units = filterset.qs
+    _filterset, units = apply_filters(request, units, UnitFilter)
     rows = (
         (
             u.estate.name,

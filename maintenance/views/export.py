@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.export import xlsx_response
+from core.listing import apply_filters
+from core.pagination import bounded_count
 from estates import permissions as EP
 from estates.permissions import has_perm_somewhere
 from estates.scoping import estate_ids_for
@@ -78,14 +80,12 @@ def ticket_export(request):
     exportable = estate_ids_for(request.user, EP.EXPORT)
     if exportable is not None:
         tickets = tickets.filter(estate_id__in=exportable)
-    filterset = TicketFilter(request.GET or None, queryset=tickets, request=request)
-    if filterset.is_bound and filterset.is_valid():
-        tickets = filterset.qs
+    _filterset, tickets = apply_filters(request, tickets, TicketFilter)
     tickets = tickets.select_related(
         "estate", "unit__building", "building", "equipment", "technician"
     ).order_by("-reported_at", "-id")
-    count = tickets[: EXPORT_LIMIT + 1].count()
-    if count > EXPORT_LIMIT:
+    _count, too_many = bounded_count(tickets, EXPORT_LIMIT)
+    if too_many:
         messages.error(
             request,
             _(
