@@ -21,7 +21,7 @@ from .choices import (
     UnitStatus,
 )
 from .scoping import estate_ids_for
-from .validators import mask_id_number, validate_cn_id_number, validate_cn_mobile
+from .validators import mask_id_number, mask_phone, validate_cn_id_number, validate_cn_mobile
 
 
 class EstateScopedQuerySet(models.QuerySet):
@@ -243,7 +243,7 @@ class Person(TimeStampedModel):
 
     @property
     def mobile_masked(self) -> str:
-        return f"{self.mobile[:3]}****{self.mobile[-4:]}" if len(self.mobile) == 11 else self.mobile
+        return mask_phone(self.mobile)
 
     def get_absolute_url(self):
         return reverse("staff:person_detail", kwargs={"person_pk": self.pk})

@@ -41,6 +41,17 @@ def id_check_digit(first17: str) -> str:
     return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 
 
+def mask_phone(value: str) -> str:
+    """138****1234 for a mobile; any other number keeps its first 3 and last 4 digits, and a
+    short one only its last 2."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return "*" * (len(value) - 2) + value[-2:] if len(value) > 2 else "**"
+    return f"{value[:3]}****{value[-4:]}"
+
+
 def mask_id_number(value: str) -> str:
     """Only the last four characters are ever shown: pages, exports and PDFs."""
     if not value:

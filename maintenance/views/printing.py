@@ -17,6 +17,7 @@ from core.money import money_sum
 from core.pdf import pdf_response, render_pdf
 from estates.permissions import require
 from estates.selectors import current_estate
+from estates.validators import mask_phone
 from estates.views.base import get_scoped_or_404, staff_required
 
 from .. import permissions as P
@@ -28,16 +29,6 @@ from ..reports import category_chart_svg, monthly_figures
 EMBEDDABLE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 MAX_EMBEDDED_BYTES = 2 * 1024 * 1024
 BLANK_MATERIAL_ROWS = 4
-
-
-def mask_phone(value: str) -> str:
-    """138****1234 for a mobile; any other number keeps its first 3 and last 4 digits."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if len(value) <= 7:
-        return "*" * (len(value) - 2) + value[-2:] if len(value) > 2 else "**"
-    return f"{value[:3]}****{value[-4:]}"
 
 
 def image_data_uri(field_file) -> str | None:

@@ -27,6 +27,7 @@ from estates import permissions as EP
 from estates.models import Building, Equipment
 from estates.permissions import has_perm, has_perm_somewhere, require
 from estates.selectors import current_estate, my_estates, set_current_estate
+from estates.validators import mask_phone
 from estates.views.base import (
     form_errors_from,
     get_scoped_or_404,
@@ -558,14 +559,6 @@ def _get_ticket(request, ticket_pk):
     )
 
 
-def _mask_phone(phone: str) -> str:
-    if not phone:
-        return ""
-    if len(phone) >= 7:
-        return f"{phone[:3]}****{phone[-4:]}"
-    return "****"
-
-
 def _deadlines(ticket, now):
     """The three deadlines: due, met (on time or late), overdue, or time left."""
     rows = []
@@ -661,12 +654,12 @@ def _detail_context(request, ticket, bound=None):
         "reporter_mobile": (
             ticket.reporter.mobile
             if ticket.reporter and can_see_people
-            else _mask_phone(ticket.reporter.mobile if ticket.reporter else "")
+            else mask_phone(ticket.reporter.mobile if ticket.reporter else "")
         ),
         "contact_phone": (
             ticket.contact_phone
             if can_see_people or assigned_to_me
-            else _mask_phone(ticket.contact_phone)
+            else mask_phone(ticket.contact_phone)
         ),
         "now": now,
     }
