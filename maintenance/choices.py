@@ -101,3 +101,21 @@ class Deadline(models.TextChoices):
 class ReminderKind(models.TextChoices):
     WARNING = "warning", _("Deadline approaching")
     OVERDUE = "overdue", _("Overdue, escalated to the manager")
+
+
+# Bootstrap badge colour of each status, on staff and owner pages alike.
+STATUS_COLOURS = {
+    Status.REPORTED: "secondary",
+    Status.REGISTERED: "info",
+    Status.DISPATCHED: "primary",
+    Status.ACCEPTED: "primary",
+    Status.ON_SITE: "primary",
+    Status.IN_REPAIR: "warning",
+    Status.PAUSED: "warning",
+    Status.COMPLETED: "success",
+    Status.VERIFIED: "success",
+    Status.FOLLOWED_UP: "success",
+    Status.CLOSED: "dark",
+    Status.REJECTED: "danger",
+    Status.CANCELLED: "secondary",
+}

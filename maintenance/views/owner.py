@@ -20,7 +20,14 @@ from portal.selectors import units_for_owner
 from portal.views import owner_required
 
 from .. import services
-from ..choices import OPEN_STATUSES, Channel, PhotoKind, Priority, category_for_equipment
+from ..choices import (
+    OPEN_STATUSES,
+    STATUS_COLOURS,
+    Channel,
+    PhotoKind,
+    Priority,
+    category_for_equipment,
+)
 from ..choices import Status as S
 from ..forms_owner import COMMON_AREA, CancelForm, RateForm, ReportForm, VerifyForm, VersionForm
 from ..models import Ticket
@@ -51,22 +58,6 @@ OWNER_VERBS = {
 }
 PUBLIC_NOTES = {"ticket_rejected", "ticket_paused", "ticket_completed"}
 NO_NOTES = {"ticket_reported"}  # its note is the channel and priority, shown elsewhere
-
-BADGE = {
-    S.REPORTED: "secondary",
-    S.REGISTERED: "info",
-    S.DISPATCHED: "primary",
-    S.ACCEPTED: "primary",
-    S.ON_SITE: "primary",
-    S.IN_REPAIR: "warning",
-    S.PAUSED: "warning",
-    S.COMPLETED: "success",
-    S.VERIFIED: "success",
-    S.FOLLOWED_UP: "success",
-    S.CLOSED: "dark",
-    S.REJECTED: "danger",
-    S.CANCELLED: "secondary",
-}
 
 
 ERRORS = (DomainError, ValidationError)
@@ -125,7 +116,7 @@ def my_tickets(request):
         page_size=PAGE_SIZE,
     )
     for ticket in page.rows:
-        ticket.badge = BADGE.get(ticket.status, "secondary")
+        ticket.badge = STATUS_COLOURS.get(ticket.status, "secondary")
         ticket.is_emergency = ticket.priority == Priority.EMERGENCY
     return render(request, "maintenance/owner/my_tickets.html", {"page": page})
 
@@ -320,7 +311,7 @@ def _urge_next(ticket):
 @owner_required
 def ticket_detail(request, ticket_pk):
     ticket = _get_ticket(request, ticket_pk)
-    ticket.badge = BADGE.get(ticket.status, "secondary")
+    ticket.badge = STATUS_COLOURS.get(ticket.status, "secondary")
     photos = [p for p in ticket.photos.all() if p.kind in (PhotoKind.REPORT, PhotoKind.AFTER)]
     status = ticket.status
     show_technician = ticket.technician_id is not None and status not in (

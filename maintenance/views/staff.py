@@ -39,6 +39,7 @@ from estates.views.base import (
 from .. import permissions as P
 from .. import services, sla
 from ..choices import (
+    STATUS_COLOURS,
     Category,
     Channel,
     Deadline,
@@ -79,21 +80,6 @@ BOARD_SORTS = {
     "reported_at": ["reported_at", "id"],
 }
 
-STATUS_COLOURS = {
-    S.REPORTED: "secondary",
-    S.REGISTERED: "info",
-    S.DISPATCHED: "primary",
-    S.ACCEPTED: "primary",
-    S.ON_SITE: "primary",
-    S.IN_REPAIR: "warning",
-    S.PAUSED: "warning",
-    S.COMPLETED: "success",
-    S.VERIFIED: "success",
-    S.FOLLOWED_UP: "success",
-    S.CLOSED: "dark",
-    S.REJECTED: "danger",
-    S.CANCELLED: "secondary",
-}
 PRIORITY_COLOURS = {Priority.EMERGENCY: "danger", Priority.URGENT: "warning"}
 
 # The ticket's timeline, in words.
