@@ -71,7 +71,6 @@ OPEN_STATUSES = [
 ]
 # Finished for the owner, but staff still verify / follow up.
 DONE_STATUSES = [Status.COMPLETED, Status.VERIFIED, Status.FOLLOWED_UP]
-ENDED_STATUSES = [Status.CLOSED, Status.REJECTED, Status.CANCELLED]
 
 
 class PauseReason(models.TextChoices):

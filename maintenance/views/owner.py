@@ -239,7 +239,6 @@ def report(request):
             "form": form,
             "equipment": equipment,
             "scanned_building": scanned_building,
-            "from_scan": from_scan,
             "has_units": bool(units),
         },
     )

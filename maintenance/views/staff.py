@@ -450,7 +450,6 @@ def ticket_board(request):
             "report_months": _report_months()
             if estate is not None and has_perm(request.user, P.REPORT, estate)
             else [],
-            "now": now,
         }
     )
     return render(request, "maintenance/staff/ticket_board.html", ctx)
@@ -647,7 +646,6 @@ def _detail_context(request, ticket, bound=None):
             if can_see_people or assigned_to_me
             else mask_phone(ticket.contact_phone)
         ),
-        "now": now,
     }
 
 
@@ -724,7 +722,7 @@ def my_jobs(request):
             for action in allowed_actions(request.user, ticket)
             if action.technician_step
         ]
-    return render(request, "maintenance/staff/my_jobs.html", {"jobs": jobs, "now": timezone.now()})
+    return render(request, "maintenance/staff/my_jobs.html", {"jobs": jobs})
 
 
 # --- Deadlines (SLA) of the estate ---------------------------------------------------------
