@@ -16,6 +16,7 @@ from core.audit import timeline_for
 from core.errors import DomainError
 from core.pagination import keyset_page
 from estates.models import Building, Equipment, Occupancy
+from estates.views.base import run_service
 from portal.selectors import units_for_owner
 from portal.views import owner_required
 
@@ -206,22 +207,17 @@ def report(request):
             preferred_to=data["preferred_to"],
             **place,
         )
-        try:
-            ticket = services.ticket_report_by_owner(
+        ticket = run_service(
+            request,
+            form,
+            lambda: services.ticket_report_by_owner(
                 actor=request.user,
                 data=report_data,
                 photos=data["photos"],
                 channel=Channel.QR if from_scan else Channel.PORTAL,
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+        )
+        if ticket is not None:
             if ticket.priority == Priority.EMERGENCY:
                 text = _(
                     "Emergency %(number)s reported: the technician on duty and the manager "
