@@ -25,7 +25,8 @@ from . import permissions as P
 from . import sla
 from .choices import OPEN_STATUSES, Channel, FollowUpMethod, PauseReason, PhotoKind, Priority
 from .choices import Status as S
-from .models import FollowUp, Ticket, TicketMaterial, TicketPhoto
+from .models import FollowUp, Ticket, TicketMaterial, TicketPhoto, TicketReminder
+from .sweep import DEADLINES
 
 # The working steps: a job can be paused from them, and change hands at them.
 PAUSABLE = [S.ACCEPTED, S.ON_SITE, S.IN_REPAIR]
@@ -289,6 +290,19 @@ def _status_change(ticket, new):
     return {"status": [str(old), str(new)]}
 
 
+def _unmark_moved_deadlines(t) -> list[str]:
+    """A deadline the sweep marked overdue that now lies ahead (a lower priority was
+    registered) is not overdue any more: its flag goes and so do its reminders, so that
+    the sweep warns and escalates against the new time. Returns the fields changed."""
+    now, fields = timezone.now(), []
+    for deadline, (due, _met, flag) in DEADLINES.items():
+        if getattr(t, flag) and getattr(t, due) > now:
+            setattr(t, flag, False)
+            fields.append(flag)
+            TicketReminder.objects.filter(ticket=t, deadline=deadline).delete()
+    return fields
+
+
 def ticket_register(*, ticket_id, actor, version=None, priority=None, category=None, note=""):
     with transaction.atomic():
         t = _locked(ticket_id, actor, version=version, allowed=[S.REPORTED], perm=P.REGISTER)
@@ -305,6 +319,7 @@ def ticket_register(*, ticket_id, actor, version=None, priority=None, category=N
         if "priority" in changes or "category" in changes:
             sla.set_initial_deadlines(t)
             fields += ["response_due", "onsite_due", "completion_due"]
+            fields += _unmark_moved_deadlines(t)
         if "category" in changes:  # the likely duplicate is one of the same kind
             t.duplicate_of = possible_duplicate(t)
             fields.append("duplicate_of")

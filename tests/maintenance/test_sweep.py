@@ -16,7 +16,7 @@ from estates.choices import Role
 from estates.models import StaffMembership
 from maintenance import services as svc
 from maintenance import sla, sweep
-from maintenance.choices import Deadline, PauseReason, ReminderKind
+from maintenance.choices import Deadline, PauseReason, Priority, ReminderKind
 from maintenance.choices import Status as S
 from maintenance.models import Ticket, TicketReminder
 from maintenance.sweep import deadline_sweep
@@ -288,3 +288,21 @@ def test_warnings_and_escalations_are_on_the_ticket_timeline(world, client):
     timeline = page.content.decode().split('data-testid="timeline"')[1]
     assert "Overdue, escalated to the manager</strong> · Response" in timeline
     assert "Deadline approaching</strong> · Response" in timeline
+
+
+def test_a_lower_priority_at_registration_unmarks_a_deadline_now_ahead(world):
+    """An emergency marked overdue on site, registered as a normal repair: its on-site
+    deadline moves a day ahead, so it is not overdue any more and will be watched again."""
+    cs = world.staff[Role.CUSTOMER_SERVICE]
+    ticket = report(world, priority=Priority.EMERGENCY)
+    deadline_sweep(now=ticket.onsite_due + M)
+    ticket.refresh_from_db()
+    assert ticket.onsite_overdue and (Deadline.ONSITE, ReminderKind.OVERDUE) in sent(ticket)
+
+    svc.ticket_register(ticket_id=ticket.pk, actor=cs, priority=Priority.NORMAL)
+    ticket.refresh_from_db()
+    assert ticket.onsite_due > timezone.now() and not ticket.onsite_overdue
+    assert not [r for r in sent(ticket) if r[0] == Deadline.ONSITE]
+    assert deadline_sweep(now=ticket.onsite_due + M)["overdue"] >= 1  # watched again
+    ticket.refresh_from_db()
+    assert ticket.onsite_overdue
