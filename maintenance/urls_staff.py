@@ -1,11 +1,11 @@
 from django.urls import path
 
-from .views import export, photos, printing, scan, staff
+from .views import board, export, photos, printing, scan, staff
 
 app_name = "maintenance"
 
 urlpatterns = [
-    path("", staff.ticket_board, name="ticket_board"),
+    path("", board.ticket_board, name="ticket_board"),
     path("new/", staff.ticket_create, name="ticket_create"),
     path("export.xlsx", export.ticket_export, name="ticket_export"),
     path("my-jobs/", staff.my_jobs, name="my_jobs"),

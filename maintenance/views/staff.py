@@ -6,7 +6,6 @@ Views parse forms and call maintenance.services; every ticket comes from the use
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,25 +20,22 @@ from django.views.decorators.http import require_POST
 
 from core.audit import timeline_for
 from core.errors import DomainError
-from core.listing import list_context
 from core.money import money_sum
 from estates import permissions as EP
 from estates.models import Building, Equipment
 from estates.permissions import has_perm, has_perm_somewhere, require
-from estates.selectors import current_estate, my_estates, set_current_estate
+from estates.selectors import current_estate, set_current_estate
 from estates.validators import mask_phone
 from estates.views.base import (
     form_errors_from,
     get_scoped_or_404,
     run_service,
-    scoped_list,
     staff_required,
 )
 
 from .. import permissions as P
 from .. import services, sla
 from ..choices import (
-    STATUS_COLOURS,
     Category,
     Channel,
     Deadline,
@@ -49,7 +45,6 @@ from ..choices import (
     category_for_equipment,
 )
 from ..choices import Status as S
-from ..filters import TicketFilter
 from ..forms_staff import (
     CancelForm,
     CloseForm,
@@ -67,20 +62,10 @@ from ..forms_staff import (
 )
 from ..models import Ticket
 from ..selectors import (
-    attach_estates,
-    board_tickets,
     effective_deadlines,
     my_open_jobs,
-    open_emergencies,
-    status_counts,
 )
-
-BOARD_SORTS = {
-    "-reported_at": ["-reported_at", "-id"],
-    "reported_at": ["reported_at", "id"],
-}
-
-PRIORITY_COLOURS = {Priority.EMERGENCY: "danger", Priority.URGENT: "warning"}
+from .common import ticket_badges
 
 # The ticket's timeline, in words.
 VERBS = {
@@ -392,69 +377,6 @@ def _cleaned(form):
     return data
 
 
-# --- Board ---------------------------------------------------------------------------------
-
-
-def _colour(ticket, now=None):
-    """Badge colours, and the next deadline of an open ticket: `next_due` (the first one
-    not met yet), `next_due_label` and `late` (flagged overdue, or past due already)."""
-    ticket.badge = STATUS_COLOURS.get(ticket.status, "secondary")
-    ticket.priority_badge = PRIORITY_COLOURS.get(ticket.priority, "light")
-    ticket.next_due = ticket.next_due_label = None
-    ticket.late = ticket.is_overdue
-    if ticket.is_open:
-        for label, due, met in (
-            (Deadline.RESPONSE.label, ticket.response_due, ticket.registered_at),
-            (Deadline.ONSITE.label, ticket.onsite_due, ticket.arrived_at),
-            (Deadline.COMPLETION.label, ticket.completion_due, ticket.completed_at),
-        ):
-            if due is not None and met is None:
-                ticket.next_due, ticket.next_due_label = due, label
-                break
-        waiting = ticket.status == S.PAUSED and ticket.pause_reason == PauseReason.OWNER
-        if ticket.next_due is not None and not waiting:
-            ticket.late = ticket.late or ticket.next_due <= (now or timezone.now())
-    return ticket
-
-
-@staff_required
-def ticket_board(request):
-    tickets = scoped_list(Ticket.objects, request, P.VIEW)
-    ctx = list_context(
-        request,
-        board_tickets(tickets),
-        filterset_class=TicketFilter,
-        sort_options=BOARD_SORTS,
-        default_sort="-reported_at",
-    )
-    now = timezone.now()
-    emergencies = open_emergencies(tickets)
-    attach_estates([*ctx["rows"], *emergencies], my_estates(request))
-    for ticket in [*ctx["rows"], *emergencies]:
-        _colour(ticket, now)
-    counts = status_counts(tickets)
-    chosen = request.GET.get("status", "")
-    tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]
-    tabs += [(value, label, counts.get(value)) for value, label in S.choices]
-    estate = current_estate(request)
-    ctx.update(
-        {
-            "emergencies": emergencies,
-            "counts": counts,
-            "tabs": tabs,
-            "chosen_status": chosen,
-            "can_create": estate is not None and has_perm(request.user, P.CREATE, estate),
-            "can_configure": estate is not None and has_perm(request.user, P.CONFIGURE, estate),
-            "can_work": has_perm_somewhere(request.user, P.WORK),
-            "can_export": has_perm_somewhere(request.user, EP.EXPORT),
-            "report_months": _report_months()
-            if estate is not None and has_perm(request.user, P.REPORT, estate)
-            else [],
-        }
-    )
-    return render(request, "maintenance/staff/ticket_board.html", ctx)
-
-
 # --- Recording a report for an owner -----------------------------------------------------------
 
 
@@ -624,7 +546,7 @@ def _detail_context(request, ticket, bound=None):
         form = bound if bound is not None and bound.slug == action.slug else None
         actions.append((action, form or _form_for(action, ticket)))
     materials = list(ticket.materials.all())
-    _colour(ticket)
+    ticket_badges(ticket)
     return {
         "ticket": ticket,
         "actions": actions,
@@ -716,7 +638,7 @@ def my_jobs(request):
     jobs = my_open_jobs(request.user)
     now = timezone.now()
     for ticket in jobs:
-        _colour(ticket, now)
+        ticket_badges(ticket, now)
         ticket.next_actions = [
             (action, _form_for(action, ticket))
             for action in allowed_actions(request.user, ticket)
@@ -823,13 +745,3 @@ def sla_settings(request):
             "board_url": reverse("maintenance:ticket_board"),
         },
     )
-
-
-def _report_months(count: int = 6) -> list[date]:
-    """The first day of this month and the months before: the monthly reports offered."""
-    first = timezone.localdate().replace(day=1)
-    months = []
-    for _month in range(count):
-        months.append(first)
-        first = (first - timedelta(days=1)).replace(day=1)
-    return months

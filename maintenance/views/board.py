@@ -1,0 +1,74 @@
+"""The staff's ticket board: every ticket in the user's scope, filtered, sorted and paged,
+with the open emergencies on top and the monthly reports the user may print."""
+
+from datetime import date, timedelta
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.listing import list_context
+from estates import permissions as EP
+from estates.permissions import has_perm, has_perm_somewhere
+from estates.selectors import current_estate, my_estates
+from estates.views.base import scoped_list, staff_required
+
+from .. import permissions as P
+from ..choices import Status as S
+from ..filters import TicketFilter
+from ..models import Ticket
+from ..selectors import attach_estates, board_tickets, open_emergencies, status_counts
+from .common import ticket_badges
+
+BOARD_SORTS = {
+    "-reported_at": ["-reported_at", "-id"],
+    "reported_at": ["reported_at", "id"],
+}
+
+
+@staff_required
+def ticket_board(request):
+    tickets = scoped_list(Ticket.objects, request, P.VIEW)
+    ctx = list_context(
+        request,
+        board_tickets(tickets),
+        filterset_class=TicketFilter,
+        sort_options=BOARD_SORTS,
+        default_sort="-reported_at",
+    )
+    now = timezone.now()
+    emergencies = open_emergencies(tickets)
+    attach_estates([*ctx["rows"], *emergencies], my_estates(request))
+    for ticket in [*ctx["rows"], *emergencies]:
+        ticket_badges(ticket, now)
+    counts = status_counts(tickets)
+    chosen = request.GET.get("status", "")
+    tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]
+    tabs += [(value, label, counts.get(value)) for value, label in S.choices]
+    estate = current_estate(request)
+    ctx.update(
+        {
+            "emergencies": emergencies,
+            "counts": counts,
+            "tabs": tabs,
+            "chosen_status": chosen,
+            "can_create": estate is not None and has_perm(request.user, P.CREATE, estate),
+            "can_configure": estate is not None and has_perm(request.user, P.CONFIGURE, estate),
+            "can_work": has_perm_somewhere(request.user, P.WORK),
+            "can_export": has_perm_somewhere(request.user, EP.EXPORT),
+            "report_months": _report_months()
+            if estate is not None and has_perm(request.user, P.REPORT, estate)
+            else [],
+        }
+    )
+    return render(request, "maintenance/staff/ticket_board.html", ctx)
+
+
+def _report_months(count: int = 6) -> list[date]:
+    """The first day of this month and the months before: the monthly reports offered."""
+    first = timezone.localdate().replace(day=1)
+    months = []
+    for _month in range(count):
+        months.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return months
