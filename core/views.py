@@ -5,7 +5,6 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -13,6 +12,7 @@ from django.views.i18n import set_language
 
 from .models import Notification
 from .pagination import keyset_page
+from .redirects import is_site_path, safe_next
 
 
 @never_cache
@@ -41,6 +41,8 @@ def healthz(request):
 def language_switch(request):
     """Django's set_language, plus remembering the choice on the user's profile."""
     response = set_language(request)
+    if response.status_code == 302 and not is_site_path(request, response.url):
+        response["Location"] = "/"  # set_language accepts a relative "next" like "env"
     lang = request.POST.get("language")
     user = request.user
     if user.is_authenticated and lang in dict(settings.LANGUAGES):
@@ -69,9 +71,9 @@ def inbox(request, base_template: str = "staff/base.html"):
 def notification_open(request, notification_pk: int):
     note = get_object_or_404(Notification, pk=notification_pk, recipient=request.user)
     Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
-    if _safe(request, note.url):
+    if is_site_path(request, note.url):
         return redirect(note.url)
-    return redirect(_safe(request, request.POST.get("next")) or "home")
+    return redirect(safe_next(request))
 
 
 @login_required
@@ -81,12 +83,4 @@ def notifications_read_all(request):
         read_at=timezone.now()
     )
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
-    return redirect(_safe(request, request.POST.get("next")) or "home")
-
-
-def _safe(request, url: str | None) -> str | None:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return None
+    return redirect(safe_next(request))

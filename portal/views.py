@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core import views as core_views
+from core.client_ip import client_ip
 from core.errors import DomainError
 from core.ratelimit import too_many
 
@@ -88,7 +89,7 @@ def activate_with_link(request, token):
 def activate_with_code(request):
     form = ActivationCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ip = request.META.get("REMOTE_ADDR", "")
+        ip = client_ip(request)
         if too_many(f"activate:{ip}", limit=10, window_seconds=900):
             form.add_error(None, _("Too many attempts. Please wait 15 minutes and try again."))
         else:

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.redirects import safe_next
 
 from ..selectors import (
     current_estate,
@@ -36,7 +37,4 @@ def estate_switch(request):
         messages.info(request, _("Now working in %(estate)s.") % {"estate": estate})
     else:
         messages.info(request, _("Showing all of your estates."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "staff:dashboard"
-    return redirect(target)
+    return redirect(safe_next(request, "staff:dashboard"))

@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from core.audit import timeline_for
 from core.errors import DomainError
 from core.money import money_sum
+from core.redirects import safe_next
 from estates import permissions as EP
 from estates.models import Building, Equipment
 from estates.permissions import has_perm, has_perm_somewhere, require
@@ -578,12 +578,7 @@ def ticket_detail(request, ticket_pk):
 
 
 def _back(request, ticket):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(ticket)
+    return redirect(safe_next(request, ticket.get_absolute_url()))
 
 
 def _show_again(request, ticket, form):

@@ -660,6 +660,16 @@ def test_my_jobs_shows_only_my_open_tickets_emergencies_first(world, login):
     assert Ticket.objects.get(pk=normal.pk).status == Status.ACCEPTED
 
 
+@pytest.mark.parametrize("target", ["env", "//evil.example", "https://evil.example/"])
+def test_an_action_ignores_a_next_that_is_not_a_path_of_this_site(world, login, target):
+    ticket = dispatched(world)
+    response = login(tech(world)).post(
+        action_url(ticket, "accept"), {"version": ticket.version, "next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == ticket.get_absolute_url()
+
+
 def test_my_jobs_is_for_people_who_repair(world, login):
     assert login(world.staff[Role.FINANCE]).get(reverse("maintenance:my_jobs")).status_code == 403
     cs_page = login(cs(world)).get(reverse("maintenance:ticket_board")).content.decode()
