@@ -29,15 +29,19 @@ def main(argv: list[str] | None = None) -> int:
     var_dir = Path(os.environ.get("ANJU_VAR_DIR", BASE_DIR / "var"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'bench.sqlite3'}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Measure what production runs (DEBUG off: no template debug info, no query log); the
-    # in-process client speaks plain HTTP, so the HTTPS-only switches stay off.
+    # Measure what production runs, whatever the shell exports for development (DEBUG=1 for
+    # runserver would mean template debug info, a query log and WhiteNoise looking for files
+    # on every request); the in-process client speaks plain HTTP, so the HTTPS-only switches
+    # stay off.
+    if os.environ.get("DEBUG", "0").strip().lower() not in {"0", "false", "no", "off", ""}:
+        print("bench: ignoring DEBUG from the environment: measuring with DEBUG=0", file=sys.stderr)
     for name, value in {
         "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
     }.items():
-        os.environ.setdefault(name, value)
+        os.environ[name] = value
     sys.path.insert(0, str(BASE_DIR))
 
     import django

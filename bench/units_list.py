@@ -39,9 +39,12 @@ from django.urls import reverse
 from estates.choices import Role
 from estates.models import StaffMembership, Unit
 
+from .calibrate import Calibration, ratios
+from .environment import environment
 from .scale import FLOORS, generate_units, log, prepare_database
 
 TARGET_P95_MS = 50
+CALIBRATE_EVERY = 5  # requests between two calibration rounds
 BEFORE_RE = re.compile(r"[?&]before=([A-Za-z0-9_\-%]+)")
 
 
@@ -81,10 +84,20 @@ def get(client: Client, path: str, cpu: list | None = None):
     return elapsed, response
 
 
-def timings(client: Client, path: str, n: int, cpu: list | None = None) -> list[float]:
+def timings(
+    client: Client, path: str, n: int, cpu: list | None = None, calibration=None
+) -> list[float]:
+    """Wall-clock milliseconds of `n` GETs after three warm-up requests; with a
+    `calibration` (bench.calibrate.Calibration), one calibration round after every
+    CALIBRATE_EVERY requests, so that both see the same load."""
     for _ in range(3):  # warm up: template and query caches
         get(client, path)
-    return [get(client, path, cpu)[0] for _ in range(n)]
+    samples = []
+    for i in range(n):
+        samples.append(get(client, path, cpu)[0])
+        if calibration is not None and i % CALIBRATE_EVERY == CALIBRATE_EVERY - 1:
+            calibration.sample()
+    return samples
 
 
 def queries_of(client: Client, path: str) -> int:
@@ -121,12 +134,16 @@ def main(argv: list[str] | None = None) -> int:
 
     log(f"{connection.vendor}: {args.requests} requests per page of {base}")
     with override_settings(DEBUG=False):  # as in production: no query log in the timings
+        calibration = Calibration()
+        calibration.sample(3)
         first_cpu, deep_cpu = [], []
-        first = timings(client, base, args.requests, first_cpu)
+        first = timings(client, base, args.requests, first_cpu, calibration)
         _, last_page = get(client, f"{base}&last=1")
         deep = f"{base}&before={before_cursor(last_page)}"
-        deep_times = timings(client, deep, args.requests, deep_cpu)
-        last_times = timings(client, f"{base}&last=1", args.requests)
+        deep_times = timings(client, deep, args.requests, deep_cpu, calibration)
+        last_times = timings(client, f"{base}&last=1", args.requests, calibration=calibration)
+        calibration.sample(3)
+        env = environment()
     queries = queries_of(client, base)
     queries_deep = queries_of(client, deep)
     queries_last = queries_of(client, f"{base}&last=1")
@@ -157,8 +174,18 @@ def main(argv: list[str] | None = None) -> int:
         "rows": rows_on(get(client, base)[1]),
         "rows_deep": rows_on(get(client, deep)[1]),
         "rows_few": rows_on(get(client, few)[1]),
-        "load_avg": round(os.getloadavg()[0], 2),
+        **calibration.figures(),
     }
+    result.update(
+        ratios(
+            result,
+            result,
+            wall=("p50_ms", "p95_ms", "p95_deep_ms", "p95_last_ms"),
+            cpu=("p50_cpu_ms", "p50_deep_cpu_ms"),
+        )
+    )
+    result["load_avg"] = round(os.getloadavg()[0], 2)
+    result["environment"] = env
     result["ok"] = (
         result["p95_ms"] <= TARGET_P95_MS
         and result["p95_deep_ms"] <= 2 * result["p95_ms"]

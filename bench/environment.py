@@ -1,0 +1,59 @@
+"""What a benchmark ran on and with: the facts that explain why two runs' figures differ.
+
+Printed by every benchmark under "environment". Measured causes of slower runs
+(bench/README.md, "Comparing runs"): DEBUG on, pure-Python psycopg, another CPU or a busy
+machine (see the calibration figure), data generated in the same run.
+"""
+
+import os
+import platform
+import sys
+import sysconfig
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _python_build() -> str:
+    """'optimized' when CPython was built with PGO/LTO (--enable-optimizations), as
+    distribution packages are; a plain source build (pyenv's default) runs request code
+    roughly 10-30 % slower."""
+    args = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    flags = [f for f in ("--enable-optimizations", "--with-lto") if f in args]
+    return " ".join(flags) if flags else "not optimized (no PGO/LTO)"
+
+
+def environment() -> dict:
+    from django.conf import settings
+    from django.db import connection
+    from django.template import engines
+
+    info = {
+        "python": platform.python_version(),
+        "python_build": _python_build(),
+        "cpu": _cpu_model(),
+        "cpus": os.cpu_count(),
+        "debug": settings.DEBUG,
+        "template_debug": any(
+            getattr(e, "engine", None) is not None and e.engine.debug for e in engines.all()
+        ),
+        "db_conn_max_age": settings.DATABASES["default"].get("CONN_MAX_AGE"),
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+    }
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        info["psycopg"] = f"{psycopg.__version__} {psycopg.pq.__impl__}"
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            info["postgresql"] = cursor.fetchone()[0]
+    info["argv"] = " ".join(sys.argv[1:])
+    return info
