@@ -39,7 +39,14 @@ class TicketFilter(df.FilterSet):
     technician = df.ChoiceFilter(
         label=_("Technician"), field_name="technician_id", choices=[], widget=FastSelect
     )
-    overdue = df.BooleanFilter(label=_("Overdue"), method="by_overdue")
+    # Starts on "All" (the default NullBooleanSelect read "Unknown").
+    overdue = df.BooleanFilter(
+        label=_("Overdue"),
+        method="by_overdue",
+        widget=FastSelect(
+            choices=[("", _("All")), ("true", _("Overdue")), ("false", _("Not overdue"))]
+        ),
+    )
     reported_from = df.DateFilter(label=_("Reported from"), method="from_day", widget=DATE)
     reported_to = df.DateFilter(label=_("Reported until"), method="to_day", widget=DATE)
 

@@ -71,7 +71,12 @@ def set_initial_deadlines(ticket) -> None:
         ticket.onsite_due = max(ticket.preferred_to, start + timedelta(minutes=minutes.response))
     else:
         ticket.onsite_due = start + timedelta(minutes=minutes.onsite)
-    ticket.completion_due = max(start + timedelta(minutes=minutes.completion), ticket.onsite_due)
+    # The repair itself takes the category's time after arrival: a window that ends late
+    # moves completion with it, never onto the on-site deadline.
+    repair = timedelta(minutes=minutes.completion - minutes.onsite)
+    ticket.completion_due = max(
+        start + timedelta(minutes=minutes.completion), ticket.onsite_due + repair
+    )
 
 
 def push_back_unmet(ticket, seconds: int) -> None:

@@ -442,9 +442,11 @@ def ticket_create(request):
         )
         if ticket is not None:
             if ticket.priority == Priority.EMERGENCY:
+                # Recorded, not registered yet: it is still "reported" until someone
+                # registers it (the Chinese text used to say 已登记).
                 text = _(
-                    "Emergency %(number)s recorded: the technician on duty and the manager "
-                    "have been called."
+                    "Emergency %(number)s recorded, not registered yet: the technician on "
+                    "duty and the manager have been called."
                 )
             else:
                 text = _("Ticket %(number)s recorded.")

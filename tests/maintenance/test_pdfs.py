@@ -2,6 +2,7 @@
 (月度维修报告): their text (Chinese included), masking, scoping, and the report's figures."""
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import datetime, timedelta
@@ -499,3 +500,44 @@ def test_monthly_report_covers_only_the_current_estate(client, march):
     assert "翠湖苑" in text
     assert "锦绣园" not in text
     assert "PUMP-1" not in text
+
+
+def _words_right_edges(content: bytes) -> list[tuple[str, float, float]]:
+    """(word, right edge, page width) of every word pdftotext finds, in points."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    words = []
+    for page in re.finditer(r'<page width="([\d.]+)".*?</page>', out, re.S):
+        width = float(page.group(1))
+        for match in re.finditer(
+            r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', page.group(0)
+        ):
+            words.append((match.group(2), float(match.group(1)), width))
+    return words
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler's pdftotext")
+def test_monthly_report_status_table_fits_the_page_in_english(client, world):
+    """Every status present in the month (the widest case): the English status table stays
+    inside the right margin (14 mm, about 40 pt) instead of running off the page."""
+    place = {"unit": world.unit, "building": world.building}
+    for n, status in enumerate(Status.values):
+        make_ticket(
+            world.estate, reported_at=local(2026, 3, 2 + n, 9, 0), place=place, status=status
+        )
+    client.force_login(world.manager)
+
+    response = client.get(report_url(2026, 3), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    for label in Status.labels:
+        assert str(label) in text
+    words = _words_right_edges(response.content)
+    assert words
+    outside = [(w, x) for w, x, width in words if x > width - 39]
+    assert outside == []

@@ -102,12 +102,40 @@ def test_preferred_window_sets_the_on_site_deadline(world):
     ticket = report(world, preferred_from=window[0], preferred_to=window[1])
     assert ticket.onsite_due == window[1]
     assert ticket.response_due - ticket.reported_at == 120 * M  # unchanged
-    assert ticket.completion_due == ticket.reported_at + 72 * 60 * M
+    # Level 2, normal: on site 24 h, complete 72 h, so 48 h to repair after the window.
+    assert ticket.completion_due == window[1] + 48 * 60 * M
 
-    # A window later than the completion deadline moves completion with it.
+    # An early window keeps the rule's completion time.
+    soon = (now + timedelta(hours=1), now + timedelta(hours=3))
+    early = report(world, preferred_from=soon[0], preferred_to=soon[1], unit=world.unit)
+    assert early.onsite_due == soon[1]
+    assert early.completion_due == early.reported_at + 72 * 60 * M
+
+    # A window later than the completion deadline moves completion with it, keeping the
+    # repair time after arrival (normal, level 2: on site 24 h, complete 72 h: 48 h to repair).
     late = (now + timedelta(days=5), now + timedelta(days=5, hours=2))
     far = report(world, preferred_from=late[0], preferred_to=late[1], unit=world.unit)
-    assert far.onsite_due == late[1] and far.completion_due == late[1]
+    assert far.onsite_due == late[1]
+    assert far.completion_due == late[1] + 48 * 60 * M
+
+
+def test_a_late_window_leaves_the_category_rule_repair_time(world):
+    """An estate rule for the category: completion is still its repair time after the
+    window's end, not the end of the window itself."""
+    SlaPolicy.objects.create(
+        estate=world.estate,
+        priority=Priority.NORMAL,
+        category=Category.PLUMBING,
+        response_minutes=30,
+        onsite_minutes=4 * 60,
+        completion_minutes=10 * 60,
+    )
+    now = timezone.now()
+    end = now + timedelta(days=5)
+    ticket = report(world, preferred_from=end - timedelta(hours=2), preferred_to=end)
+    assert ticket.onsite_due == end
+    assert ticket.completion_due == end + 6 * 60 * M
+    assert ticket.completion_due > ticket.onsite_due
 
 
 def test_an_emergency_ignores_the_window(world):

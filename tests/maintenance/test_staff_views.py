@@ -187,6 +187,25 @@ def test_board_lists_scoped_tickets_with_filters_and_counts(world, login):
     assert 'data-testid="empty"' in empty.content.decode()
 
 
+def test_board_overdue_filter_starts_on_all(world, login):
+    client = login(world.manager)
+    url = reverse("maintenance:ticket_board")
+
+    def overdue_select(params):
+        html = client.get(url, params).content.decode()
+        return re.search(r'<select[^>]*name="overdue"[^>]*>(.*?)</select>', html, re.S).group(1)
+
+    first = overdue_select({})
+    assert "Unknown" not in first
+    assert re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', first) == [
+        ("", " selected", "All"),
+        ("true", "", "Overdue"),
+        ("false", "", "Not overdue"),
+    ]
+    assert '<option value="true" selected>' in overdue_select({"overdue": "true"})
+    assert '<option value="false" selected>' in overdue_select({"overdue": "false"})
+
+
 def test_board_technician_choices_are_the_estates_technicians(world, login):
     MembershipFactory(
         user=UserFactory(username="chy-tech"), estate=world.other_estate, role="technician"
@@ -277,6 +296,34 @@ def test_customer_service_records_a_phone_report_with_photos(world, login):
         "maintenance:ticket_photo", kwargs={"ticket_pk": ticket.pk, "photo_pk": photo.pk}
     )
     assert photo_url in page.content.decode()
+
+
+def test_an_emergency_filed_by_staff_does_not_say_registered_while_reported(world, login):
+    """In Chinese the message and the page said 已登记 (registered) for a ticket that is
+    still 已报修 (reported): an emergency is recorded; someone registers it afterwards."""
+    client = login(cs(world))
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(
+        reverse("maintenance:ticket_create"),
+        {
+            "channel": Channel.PHONE,
+            "building": world.building.pk,
+            "unit_number": world.unit.number,
+            "category": Category.PLUMBING,
+            "priority": Priority.EMERGENCY,
+            "description": "水管爆裂",
+        },
+        follow=True,
+    )
+    ticket = Ticket.objects.get()
+    assert ticket.status == Status.REPORTED and ticket.registered_at is None
+    html = response.content.decode()
+    message = [str(m) for m in response.context["messages"]]
+    assert message == [f"紧急报修 {ticket.number} 已录入，尚待登记；已通知值班维修技工和项目经理。"]
+    status = re.search(r'data-testid="status">([^<]*)<', html).group(1)
+    channel = re.search(r'data-testid="channel">(.*?)</dd>', html, re.S).group(1)
+    assert status == "已报修"
+    assert "录入" in channel and "登记" not in channel
 
 
 def test_fake_photo_is_refused_next_to_the_field(world, login):
