@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", core_views.language_switch, name="set_language"),
     path("accounts/", include("core.urls_accounts")),
     path("staff/repairs/", include("maintenance.urls_staff", namespace="maintenance")),
+    path("staff/", include("portal.urls_staff", namespace="invitations")),
     path("staff/", include("estates.urls", namespace="staff")),
     path("portal/repairs/", include("maintenance.urls_owner", namespace="repairs")),
     path("portal/", include("portal.urls", namespace="portal")),

@@ -68,17 +68,13 @@ def record_events_bulk(objs, *, actor, verb: str, note: str = ""):
     AuditEvent.objects.bulk_create(events, batch_size=1000)
 
 
-VERB_LABELS = {
+VERB_LABELS = {  # the generic verbs
     "created": _("Created"),
     "updated": _("Updated"),
     "imported": _("Imported"),
     "ended": _("Ended"),
-    "occupancy_added": _("Moved in"),
-    "occupancy_ended": _("Moved out"),
-    "invited": _("Invited to the owner portal"),
-    "invitation_revoked": _("Invitation revoked"),
-    "activated": _("Activated the portal account"),
 }
+# Each app adds the verbs it writes (from its AppConfig.ready): core knows no domain.
 
 
 def verb_label(verb: str) -> str:

@@ -25,7 +25,7 @@ def healthz(request):
     except Exception as exc:  # noqa: BLE001 - any failure means "down"
         status["database"] = f"error: {exc.__class__.__name__}"
     try:
-        from config.celery import app
+        from celery import current_app as app  # config's app: core imports no project module
 
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)

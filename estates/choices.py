@@ -21,6 +21,14 @@ class UnitStatus(models.TextChoices):
     RENOVATING = "renovating", _("Renovating")
 
 
+# Badge colours (Bootstrap) of the statuses, read by core's {% status_badge %}.
+UNIT_STATUS_COLOURS = {
+    UnitStatus.VACANT: "secondary",
+    UnitStatus.OCCUPIED: "success",
+    UnitStatus.RENOVATING: "warning",
+}
+
+
 class OccupancyRole(models.TextChoices):
     OWNER = "owner", _("Owner")
     TENANT = "tenant", _("Tenant")
@@ -68,6 +76,15 @@ class EquipmentStatus(models.TextChoices):
     UNDER_REPAIR = "under_repair", _("Under repair")
     STOPPED = "stopped", _("Stopped")
     SCRAPPED = "scrapped", _("Scrapped")
+
+
+EQUIPMENT_STATUS_COLOURS = {
+    EquipmentStatus.IN_SERVICE: "success",
+    EquipmentStatus.FAULTY: "danger",
+    EquipmentStatus.UNDER_REPAIR: "warning",
+    EquipmentStatus.STOPPED: "secondary",
+    EquipmentStatus.SCRAPPED: "dark",
+}
 
 
 class ImportKind(models.TextChoices):

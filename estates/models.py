@@ -10,6 +10,8 @@ from django.utils.translation import pgettext_lazy
 from core.models import TimeStampedModel
 
 from .choices import (
+    EQUIPMENT_STATUS_COLOURS,
+    UNIT_STATUS_COLOURS,
     EquipmentCategory,
     EquipmentStatus,
     ImportKind,
@@ -20,12 +22,14 @@ from .choices import (
     UnitKind,
     UnitStatus,
 )
+from .owners import OwnerScopedQuerySet
 from .scoping import estate_ids_for
 from .validators import mask_id_number, mask_phone, validate_cn_id_number, validate_cn_mobile
 
 
-class EstateScopedQuerySet(models.QuerySet):
-    """Rows that belong to one estate (through `estate_lookup`)."""
+class EstateScopedQuerySet(OwnerScopedQuerySet):
+    """Rows that belong to one estate (through `estate_lookup`): staff reach them with
+    for_user(user, perm); owners with for_owner(user), as the model declares (owners.py)."""
 
     estate_lookup = "estate_id"
 
@@ -45,6 +49,17 @@ URGE_INTERVAL_MINUTES = (10, 24 * 60)
 
 class EstateQuerySet(EstateScopedQuerySet):
     estate_lookup = "pk"
+    owner_estate_wide = True  # the estates where an owner lives
+
+
+class CommonAreaQuerySet(EstateScopedQuerySet):
+    """Buildings and equipment: an owner may report about those of the estates they live in."""
+
+    owner_estate_wide = True
+
+
+class UnitQuerySet(EstateScopedQuerySet):
+    owner_unit_lookup = "pk"
 
 
 class Estate(TimeStampedModel):
@@ -108,7 +123,7 @@ class Building(TimeStampedModel):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = EstateScopedQuerySet.as_manager()
+    objects = CommonAreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("building")
@@ -148,7 +163,8 @@ class Unit(TimeStampedModel):
         _("status"), max_length=20, choices=UnitStatus.choices, default=UnitStatus.VACANT
     )
 
-    objects = EstateScopedQuerySet.as_manager()
+    objects = UnitQuerySet.as_manager()
+    badge_colours = {"status": UNIT_STATUS_COLOURS}
 
     class Meta:
         verbose_name = _("unit")
@@ -374,7 +390,8 @@ class Equipment(TimeStampedModel):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = EstateScopedQuerySet.as_manager()
+    objects = CommonAreaQuerySet.as_manager()
+    badge_colours = {"status": EQUIPMENT_STATUS_COLOURS}
 
     class Meta:
         verbose_name = _("equipment")

@@ -2,8 +2,8 @@ from django.urls import path
 
 from core import views as core_views
 
+from .access import staff_required
 from .views import dashboard, equipment, estates, imports, people, printing, staff, units
-from .views.base import staff_required
 
 app_name = "staff"
 
@@ -42,7 +42,6 @@ urlpatterns = [
     path("people/new/", people.person_create, name="person_create"),
     path("people/<int:person_pk>/", people.person_detail, name="person_detail"),
     path("people/<int:person_pk>/edit/", people.person_edit, name="person_edit"),
-    path("people/<int:person_pk>/invite/", people.person_invite, name="person_invite"),
     path("occupancies/new/", people.occupancy_create, name="occupancy_create"),
     path("occupancies/<int:occupancy_pk>/end/", people.occupancy_end, name="occupancy_end"),
     # Staff memberships

@@ -26,18 +26,13 @@ from .choices import (
 
 
 class TicketQuerySet(EstateScopedQuerySet):
+    # Owners see the tickets they reported and those of the units they live in
+    # (for_owner, estates.owners).
+    owner_unit_lookup = "unit_id"
+    owner_person_lookup = "reporter"
+
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
-
-    def for_owner(self, user):
-        """Tickets an owner may see: the ones they reported, and those of their units."""
-        from estates.models import Occupancy
-
-        person = getattr(user, "person", None) if user.is_authenticated else None
-        if person is None:
-            return self.none()
-        units = Occupancy.objects.current().filter(person=person).values("unit_id")
-        return self.filter(Q(reporter=person) | Q(unit_id__in=units))
 
 
 class Ticket(TimeStampedModel):

@@ -18,7 +18,8 @@ from core.errors import DomainError, TransitionError
 from core.money import money, money_sum
 from core.notifications import notify
 from estates.choices import OccupancyRole, Role
-from estates.models import Estate, Occupancy, StaffMembership
+from estates.models import Estate, Occupancy, StaffMembership, Unit
+from estates.owners import person_for
 from estates.permissions import has_perm, require
 
 from . import permissions as P
@@ -202,23 +203,23 @@ def _create_ticket(*, estate, data: ReportData, channel, actor, reporter, photos
 def ticket_report_by_owner(*, actor, data: ReportData, photos=(), channel=Channel.PORTAL):
     """An owner reports from the portal (or by scanning a QR code): their own unit, or a
     common area of an estate they live in."""
-    person = getattr(actor, "person", None)
+    person = person_for(actor)
     if person is None:
         raise PermissionDenied
-    my_units = Occupancy.objects.current().filter(person=person)
     if data.unit is not None:
-        if not my_units.filter(unit=data.unit).exists():
+        if not Unit.objects.for_owner(actor).filter(pk=data.unit.pk).exists():
             raise PermissionDenied
         estate = data.unit.estate
     else:
         place = data.equipment or data.building
         estate = place.estate if place is not None else None
+        my_estates = Estate.objects.for_owner(actor)
         if estate is None:
-            estate_ids = set(my_units.values_list("unit__estate_id", flat=True))
-            if len(estate_ids) != 1:
+            estates = list(my_estates[:2])
+            if len(estates) != 1:
                 raise ValidationError({"location": _("Choose the estate's place.")})
-            estate = Estate.objects.get(pk=estate_ids.pop())
-        if not my_units.filter(unit__estate=estate).exists():
+            estate = estates[0]
+        if not my_estates.filter(pk=estate.pk).exists():
             raise PermissionDenied
     return _create_ticket(
         estate=estate, data=data, channel=channel, actor=actor, reporter=person, photos=photos

@@ -1,11 +1,7 @@
 """The owner self-service pages. Everything is reached from request.user's own Person."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,9 +10,10 @@ from core import views as core_views
 from core.client_ip import client_ip
 from core.errors import DomainError
 from core.ratelimit import too_many
+from estates.owners import owner_required, units_for_owner
+from estates.selectors import owners_of_unit
 
 from .forms import ActivationCodeForm, ProfileForm, SetOwnerPasswordForm
-from .selectors import household_of, person_for, units_for_owner
 from .services import (
     invitation_by_code,
     invitation_by_token,
@@ -25,22 +22,6 @@ from .services import (
 )
 
 SESSION_INVITATION = "portal_invitation_id"
-
-
-def owner_required(view):
-    """Anonymous: to the login page. Signed in without an owner record (staff): 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        person = person_for(request.user)
-        if person is None:
-            raise PermissionDenied
-        request.person = person
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @owner_required
@@ -52,7 +33,7 @@ def home(request):
 @owner_required
 def unit_detail(request, unit_pk):
     unit = get_object_or_404(units_for_owner(request.user), pk=unit_pk)
-    household = household_of(unit)
+    household = owners_of_unit(unit)
     return render(request, "portal/unit_detail.html", {"unit": unit, "household": household})
 
 

@@ -12,17 +12,6 @@ from core.audit import verb_label as _verb_label
 
 register = template.Library()
 
-BADGE_COLOURS = {
-    "vacant": "secondary",
-    "occupied": "success",
-    "renovating": "warning",
-    "in_service": "success",
-    "faulty": "danger",
-    "under_repair": "warning",
-    "stopped": "secondary",
-    "scrapped": "dark",
-}
-
 
 @register.filter
 def verb_label(verb):
@@ -54,9 +43,11 @@ def choice(obj, field_name):
 
 @register.simple_tag
 def status_badge(obj, field="status"):
+    """A coloured badge of a choice field. The colours are the model's own
+    (`badge_colours = {field: {value: colour}}`): core knows no domain's statuses."""
     value = getattr(obj, field)
     label = choice(obj, field)
-    colour = BADGE_COLOURS.get(value, "info")
+    colour = getattr(obj, "badge_colours", {}).get(field, {}).get(value, "info")
     return format_html(
         '<span class="badge text-bg-{} status-badge status-{}">{}</span>', colour, value, label
     )

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from core.redirects import safe_next
 
+from ..access import staff_required
 from ..selectors import (
     current_estate,
     estate_figures,
@@ -12,7 +13,6 @@ from ..selectors import (
     my_estates,
     set_current_estate,
 )
-from .base import staff_required
 
 
 @staff_required

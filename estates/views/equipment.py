@@ -4,16 +4,17 @@ from django.utils.translation import gettext as _
 
 from core.audit import timeline_for
 from core.export import xlsx_response
+from core.feedback import run_service
 from core.listing import apply_filters, list_context
 
 from .. import permissions as P
 from .. import services
+from ..access import get_scoped_or_404, scoped_list, staff_required
 from ..filters import EquipmentFilter
 from ..forms import EquipmentForm
 from ..models import Equipment
 from ..permissions import require
 from ..selectors import current_estate
-from .base import get_scoped_or_404, run_service, scoped_list, staff_required
 
 EQUIPMENT_SORTS = {
     "code": ["code", "id"],
@@ -111,9 +112,11 @@ def equipment_create(request):
 @staff_required
 def equipment_detail(request, equipment_pk):
     item = get_scoped_or_404(
-        Equipment.objects.select_related("building", "estate"), request.user, pk=equipment_pk
+        Equipment.objects.select_related("building", "estate"),
+        request.user,
+        P.VIEW_EQUIPMENT,
+        pk=equipment_pk,
     )
-    require(request.user, P.VIEW_EQUIPMENT, item.estate)
     return render(
         request,
         "estates/equipment_detail.html",
@@ -128,9 +131,11 @@ def equipment_detail(request, equipment_pk):
 @staff_required
 def equipment_edit(request, equipment_pk):
     item = get_scoped_or_404(
-        Equipment.objects.select_related("estate"), request.user, pk=equipment_pk
+        Equipment.objects.select_related("estate"),
+        request.user,
+        P.MANAGE_EQUIPMENT,
+        pk=equipment_pk,
     )
-    require(request.user, P.MANAGE_EQUIPMENT, item.estate)
     form = EquipmentForm(request.POST or None, instance=item, estate=item.estate)
     if request.method == "POST" and form.is_valid():
         if run_service(

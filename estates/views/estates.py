@@ -4,16 +4,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.audit import timeline_for
+from core.feedback import run_service
 from core.listing import list_context
 
 from .. import permissions as P
 from .. import services
+from ..access import get_scoped_or_404, staff_required
 from ..filters import BuildingFilter
 from ..forms import BuildingForm, EstateForm
 from ..models import Building, Estate
-from ..permissions import require
 from ..selectors import estate_figures
-from .base import get_scoped_or_404, run_service, staff_required
 
 
 @staff_required
@@ -45,7 +45,7 @@ def estate_create(request):
 
 @staff_required
 def estate_detail(request, estate_pk):
-    estate = get_scoped_or_404(Estate.objects, request.user, pk=estate_pk)
+    estate = get_scoped_or_404(Estate.objects, request.user, P.VIEW, pk=estate_pk)
     buildings = estate.buildings.annotate(n_units=Count("units")).order_by("name")
     ctx = list_context(
         request,
@@ -70,8 +70,7 @@ def estate_detail(request, estate_pk):
 
 @staff_required
 def estate_edit(request, estate_pk):
-    estate = get_scoped_or_404(Estate.objects, request.user, pk=estate_pk)
-    require(request.user, P.MANAGE_ESTATE, estate)
+    estate = get_scoped_or_404(Estate.objects, request.user, P.MANAGE_ESTATE, pk=estate_pk)
     form = EstateForm(request.POST or None, instance=Estate.objects.get(pk=estate.pk))
     if request.method == "POST" and form.is_valid():
         if run_service(
@@ -92,8 +91,7 @@ def estate_edit(request, estate_pk):
 
 @staff_required
 def building_create(request, estate_pk):
-    estate = get_scoped_or_404(Estate.objects, request.user, pk=estate_pk)
-    require(request.user, P.MANAGE_ESTATE, estate)
+    estate = get_scoped_or_404(Estate.objects, request.user, P.MANAGE_ESTATE, pk=estate_pk)
     form = BuildingForm(request.POST or None, estate=estate)
     if request.method == "POST" and form.is_valid():
         building = run_service(
@@ -120,7 +118,7 @@ def building_create(request, estate_pk):
 @staff_required
 def building_detail(request, building_pk):
     building = get_scoped_or_404(
-        Building.objects.select_related("estate"), request.user, pk=building_pk
+        Building.objects.select_related("estate"), request.user, P.VIEW, pk=building_pk
     )
     units = building.units.order_by("entrance", "number")
     return render(
@@ -140,8 +138,7 @@ def building_detail(request, building_pk):
 
 @staff_required
 def building_edit(request, building_pk):
-    building = get_scoped_or_404(Building.objects, request.user, pk=building_pk)
-    require(request.user, P.MANAGE_ESTATE, building.estate)
+    building = get_scoped_or_404(Building.objects, request.user, P.MANAGE_ESTATE, pk=building_pk)
     form = BuildingForm(request.POST or None, instance=building, estate=building.estate)
     if request.method == "POST" and form.is_valid():
         if run_service(

@@ -15,9 +15,11 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from core.errors import DomainError
 from core.export import XLSX_MIME
+from core.feedback import run_service
 from core.pagination import keyset_page
 
 from .. import permissions as P
+from ..access import get_scoped_or_404, scoped_list, staff_required
 from ..choices import ImportKind, ImportStatus
 from ..forms_import import ImportUploadForm
 from ..imports import parsing
@@ -25,7 +27,6 @@ from ..imports import services as import_services
 from ..models import Estate, ImportBatch
 from ..selectors import current_estate
 from ..tasks import import_apply_task
-from .base import get_scoped_or_404, run_service, scoped_list, staff_required
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +55,11 @@ def _templates() -> list[tuple[str, str]]:
 def _get_batch(request, import_pk: int) -> ImportBatch:
     """Outside the user's estates: 404. In them, without the import permission: 403."""
     batch = get_scoped_or_404(
-        ImportBatch.objects.select_related("estate", "created_by"), request.user, pk=import_pk
+        ImportBatch.objects.select_related("estate", "created_by"),
+        request.user,
+        P.IMPORT,
+        pk=import_pk,
     )
-    P.require(request.user, P.IMPORT, batch.estate)
     return batch
 
 

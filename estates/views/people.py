@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -11,16 +10,18 @@ from django.views.decorators.http import require_POST
 from core.audit import timeline_for
 from core.errors import DomainError
 from core.export import xlsx_response
+from core.feedback import run_service
 from core.listing import apply_filters, list_context
 
 from .. import permissions as P
 from .. import services
+from ..access import get_scoped_or_404, scoped_list, staff_required
 from ..filters import PersonFilter
 from ..forms import OccupancyEndForm, OccupancyForm, PersonForm
-from ..models import Estate, Occupancy, Person, Unit
+from ..models import Occupancy, Person, Unit
+from ..panels import person_panels
 from ..permissions import require
 from ..selectors import current_estate
-from .base import get_scoped_or_404, run_service, scoped_list, staff_required
 
 PERSON_SORTS = {
     "name": ["name", "id"],
@@ -113,24 +114,19 @@ def person_create(request):
     )
 
 
-def _person(request, person_pk):
-    person = get_scoped_or_404(
-        Person.objects.select_related("user", "registered_estate"), request.user, pk=person_pk
+def _person(request, person_pk, perm=P.VIEW_PEOPLE):
+    """The person, if the user holds `perm` in one of the person's estates (where they are
+    registered or have lived): outside the user's estates 404, without the role there 403."""
+    return get_scoped_or_404(
+        Person.objects.select_related("user", "registered_estate"),
+        request.user,
+        perm,
+        pk=person_pk,
     )
-    if not P.has_perm_somewhere(request.user, P.VIEW_PEOPLE):
-        require(request.user, P.VIEW_PEOPLE, person.registered_estate)
-    return person
 
 
-def _manage_estate(request, person) -> Estate | None:
-    """An estate of this person's where the user may manage people, if any."""
-    ids = {person.registered_estate_id} | set(
-        person.occupancies.values_list("unit__estate_id", flat=True)
-    )
-    for estate in Estate.objects.filter(pk__in=ids):
-        if P.has_perm(request.user, P.MANAGE_PEOPLE, estate):
-            return estate
-    return None
+def _may_manage(request, person) -> bool:
+    return Person.objects.for_user(request.user, P.MANAGE_PEOPLE).filter(pk=person.pk).exists()
 
 
 @staff_required
@@ -139,16 +135,16 @@ def person_detail(request, person_pk):
     occupancies = person.occupancies.for_user(request.user).select_related(
         "unit__building", "unit__estate"
     )
-    from portal.selectors import open_invitation
-
+    can_manage = _may_manage(request, person)
     return render(
         request,
         "estates/person_detail.html",
         {
             "person": person,
             "occupancies": occupancies,
-            "can_manage": _manage_estate(request, person) is not None,
-            "invitation": open_invitation(person),
+            "can_manage": can_manage,
+            # What other apps show here (the owner portal's invitation): estates knows none.
+            "panels": person_panels(request, person, can_manage=can_manage),
             "events": timeline_for(person),
             "end_form": OccupancyEndForm(initial={"end_date": timezone.localdate()}),
         },
@@ -157,9 +153,7 @@ def person_detail(request, person_pk):
 
 @staff_required
 def person_edit(request, person_pk):
-    person = _person(request, person_pk)
-    if _manage_estate(request, person) is None:
-        require(request.user, P.MANAGE_PEOPLE, person.registered_estate)
+    person = _person(request, person_pk, P.MANAGE_PEOPLE)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         if run_service(
@@ -175,29 +169,6 @@ def person_edit(request, person_pk):
         request,
         "estates/form.html",
         {"form": form, "title": person.name, "back": person.get_absolute_url()},
-    )
-
-
-@staff_required
-@require_POST
-def person_invite(request, person_pk):
-    """Invite the person to the owner portal. The link and one-time code are shown once."""
-    from portal.services import owner_invite
-
-    person = _person(request, person_pk)
-    estate = _manage_estate(request, person)
-    if estate is None:
-        require(request.user, P.MANAGE_PEOPLE, person.registered_estate)
-    try:
-        invitation, token, code = owner_invite(person_id=person.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect(person)
-    link = request.build_absolute_uri(reverse("portal:activate", kwargs={"token": token}))
-    return render(
-        request,
-        "estates/person_invited.html",
-        {"person": person, "invitation": invitation, "link": link, "code": code},
     )
 
 
@@ -236,9 +207,11 @@ def occupancy_create(request):
 @require_POST
 def occupancy_end(request, occupancy_pk):
     occupancy = get_scoped_or_404(
-        Occupancy.objects.select_related("unit__estate", "person"), request.user, pk=occupancy_pk
+        Occupancy.objects.select_related("unit__estate", "person"),
+        request.user,
+        P.MANAGE_PEOPLE,
+        pk=occupancy_pk,
     )
-    require(request.user, P.MANAGE_PEOPLE, occupancy.unit.estate)
     form = OccupancyEndForm(request.POST)
     if form.is_valid():
         try:

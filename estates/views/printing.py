@@ -17,20 +17,18 @@ from core.listing import apply_filters
 from core.pdf import pdf_response, render_pdf
 
 from .. import permissions as P
+from ..access import get_scoped_or_404, scoped_list, staff_required
 from ..choices import OccupancyRole
 from ..filters import EquipmentFilter
 from ..models import Building, Equipment, Occupancy
-from ..permissions import require
-from .base import get_scoped_or_404, scoped_list, staff_required
 
 
 @staff_required
 def building_register_pdf(request, building_pk):
     """房屋登记表: every unit of one building with its current occupants (masked)."""
     building = get_scoped_or_404(
-        Building.objects.select_related("estate"), request.user, pk=building_pk
+        Building.objects.select_related("estate"), request.user, P.VIEW_PEOPLE, pk=building_pk
     )
-    require(request.user, P.VIEW_PEOPLE, building.estate)
     owners_first = Case(
         *(When(role=role, then=Value(i)) for i, role in enumerate(OccupancyRole.values)),
         output_field=IntegerField(),
@@ -138,9 +136,11 @@ def building_label_of(request, building) -> Label:
 
 def _scoped_equipment(request, equipment_pk):
     equipment = get_scoped_or_404(
-        Equipment.objects.select_related("estate", "building"), request.user, pk=equipment_pk
+        Equipment.objects.select_related("estate", "building"),
+        request.user,
+        P.VIEW_EQUIPMENT,
+        pk=equipment_pk,
     )
-    require(request.user, P.VIEW_EQUIPMENT, equipment.estate)
     return equipment
 
 
@@ -209,9 +209,8 @@ def equipment_labels(request):
 def building_label(request, building_pk):
     """The label for a building's common parts: a report from it names the building."""
     building = get_scoped_or_404(
-        Building.objects.select_related("estate"), request.user, pk=building_pk
+        Building.objects.select_related("estate"), request.user, P.VIEW_EQUIPMENT, pk=building_pk
     )
-    require(request.user, P.VIEW_EQUIPMENT, building.estate)
     label = building_label_of(request, building)
     return render(
         request,

@@ -5,16 +5,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.audit import record_event, timeline_for
+from core.feedback import run_service
 from core.listing import list_context
 
 from .. import permissions as P
 from .. import services
+from ..access import get_scoped_or_404, scoped_list, staff_required
 from ..filters import MembershipFilter
 from ..forms import MembershipForm, StaffInviteForm
 from ..models import StaffMembership
 from ..permissions import require
 from ..selectors import current_estate
-from .base import get_scoped_or_404, run_service, scoped_list, staff_required
 
 MEMBERSHIP_SORTS = {
     "role": ["role", "id"],
@@ -103,9 +104,11 @@ def membership_create(request):
 @staff_required
 def membership_detail(request, membership_pk):
     membership = get_scoped_or_404(
-        StaffMembership.objects.select_related("user", "estate"), request.user, pk=membership_pk
+        StaffMembership.objects.select_related("user", "estate"),
+        request.user,
+        P.MANAGE_STAFF,
+        pk=membership_pk,
     )
-    require(request.user, P.MANAGE_STAFF, membership.estate)
     return render(
         request,
         "estates/membership_detail.html",
@@ -116,9 +119,11 @@ def membership_detail(request, membership_pk):
 @staff_required
 def membership_edit(request, membership_pk):
     membership = get_scoped_or_404(
-        StaffMembership.objects.select_related("user", "estate"), request.user, pk=membership_pk
+        StaffMembership.objects.select_related("user", "estate"),
+        request.user,
+        P.MANAGE_STAFF,
+        pk=membership_pk,
     )
-    require(request.user, P.MANAGE_STAFF, membership.estate)
     form = MembershipForm(request.POST or None, instance=membership)
     if request.method == "POST" and form.is_valid():
         if run_service(

@@ -4,16 +4,17 @@ from django.utils.translation import gettext as _
 
 from core.audit import timeline_for
 from core.export import xlsx_response
+from core.feedback import run_service
 from core.listing import apply_filters, list_context
 
 from .. import permissions as P
 from .. import services
+from ..access import get_scoped_or_404, scoped_list, staff_required
 from ..filters import UnitFilter
 from ..forms import UnitForm
 from ..models import Unit
 from ..permissions import require
 from ..selectors import current_estate, owners_of_unit
-from .base import get_scoped_or_404, run_service, scoped_list, staff_required
 
 # Every sort ends in the primary key so that keyset pages are stable.
 UNIT_SORTS = {
@@ -125,7 +126,7 @@ def unit_create(request):
 @staff_required
 def unit_detail(request, unit_pk):
     unit = get_scoped_or_404(
-        Unit.objects.select_related("building", "estate"), request.user, pk=unit_pk
+        Unit.objects.select_related("building", "estate"), request.user, P.VIEW, pk=unit_pk
     )
     can_see_people = P.has_perm(request.user, P.VIEW_PEOPLE, unit.estate)
     return render(
@@ -148,8 +149,9 @@ def unit_detail(request, unit_pk):
 
 @staff_required
 def unit_edit(request, unit_pk):
-    unit = get_scoped_or_404(Unit.objects.select_related("estate"), request.user, pk=unit_pk)
-    require(request.user, P.MANAGE_UNITS, unit.estate)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("estate"), request.user, P.MANAGE_UNITS, pk=unit_pk
+    )
     form = UnitForm(request.POST or None, instance=unit, estate=unit.estate)
     if request.method == "POST" and form.is_valid():
         if run_service(

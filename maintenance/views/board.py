@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from core.listing import list_context
 from estates import permissions as EP
+from estates.access import scoped_list, staff_required
 from estates.permissions import has_perm, has_perm_somewhere
 from estates.selectors import current_estate, my_estates
-from estates.views.base import scoped_list, staff_required
 
 from .. import permissions as P
 from ..choices import Status as S

@@ -13,9 +13,9 @@ from core.export import xlsx_response
 from core.listing import apply_filters
 from core.pagination import bounded_count
 from estates import permissions as EP
+from estates.access import scoped_list, staff_required
 from estates.permissions import has_perm_somewhere
 from estates.scoping import estate_ids_for
-from estates.views.base import scoped_list, staff_required
 
 from .. import permissions as P
 from ..filters import TicketFilter

@@ -14,11 +14,10 @@ from django.views.decorators.http import require_POST
 
 from core.audit import timeline_for
 from core.errors import DomainError
+from core.feedback import run_service
 from core.pagination import keyset_page
-from estates.models import Building, Equipment, Occupancy
-from estates.views.base import run_service
-from portal.selectors import units_for_owner
-from portal.views import owner_required
+from estates.models import Building, Equipment
+from estates.owners import owner_required, units_for_owner
 
 from .. import services
 from ..choices import (
@@ -77,10 +76,6 @@ def _get_ticket(request, ticket_pk):
     )
 
 
-def _my_estate_ids(request):
-    return Occupancy.objects.current().filter(person=request.person).values("unit__estate_id")
-
-
 def _error_messages(exc) -> list[str]:
     if isinstance(exc, ValidationError):
         return exc.messages
@@ -125,7 +120,7 @@ def my_tickets(request):
 # --- Report a problem -------------------------------------------------------------------
 
 
-def _prefill(request, estate_ids):
+def _prefill(request):
     """The equipment or building a QR code named (in an estate where I live, else 404)."""
     equipment = building = None
     equipment_pk = request.GET.get("equipment", "")
@@ -134,16 +129,15 @@ def _prefill(request, estate_ids):
         if not equipment_pk.isdigit():
             raise Http404
         equipment = get_object_or_404(
-            Equipment.objects.select_related("building", "estate"),
+            Equipment.objects.for_owner(request.user).select_related("building", "estate"),
             pk=equipment_pk,
-            estate_id__in=estate_ids,
         )
         building = equipment.building
     elif building_pk:
         if not building_pk.isdigit():
             raise Http404
         building = get_object_or_404(
-            Building.objects.select_related("estate"), pk=building_pk, estate_id__in=estate_ids
+            Building.objects.for_owner(request.user).select_related("estate"), pk=building_pk
         )
     return equipment, building
 
@@ -161,9 +155,8 @@ def _check_posted_places(request, units, buildings):
 @owner_required
 def report(request):
     units = list(units_for_owner(request.user))
-    estate_ids = _my_estate_ids(request)
-    buildings = Building.objects.filter(estate_id__in=estate_ids).select_related("estate")
-    equipment, scanned_building = _prefill(request, estate_ids)
+    buildings = Building.objects.for_owner(request.user).select_related("estate")
+    equipment, scanned_building = _prefill(request)
     from_scan = equipment is not None or scanned_building is not None
 
     initial = {}

@@ -6,9 +6,8 @@ import mimetypes
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
-from estates.permissions import require
-from estates.views.base import get_scoped_or_404, staff_required
-from portal.views import owner_required
+from estates.access import get_scoped_or_404, staff_required
+from estates.owners import owner_required
 
 from .. import permissions as P
 from ..models import Ticket
@@ -29,8 +28,7 @@ def _send(ticket, photo_pk):
 
 @staff_required
 def staff_photo(request, ticket_pk, photo_pk):
-    ticket = get_scoped_or_404(Ticket.objects, request.user, pk=ticket_pk)
-    require(request.user, P.VIEW, ticket.estate)
+    ticket = get_scoped_or_404(Ticket.objects, request.user, P.VIEW, pk=ticket_pk)
     return _send(ticket, photo_pk)
 
 

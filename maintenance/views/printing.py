@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from core.money import money_sum
 from core.pdf import pdf_response, render_pdf
+from estates.access import get_scoped_or_404, staff_required
 from estates.permissions import require
 from estates.selectors import current_estate
 from estates.validators import mask_phone
-from estates.views.base import get_scoped_or_404, staff_required
 
 from .. import permissions as P
 from ..choices import PhotoKind
@@ -63,9 +63,9 @@ def work_order_pdf(request, ticket_pk):
             "estate", "unit__building", "building", "equipment", "reporter", "technician"
         ),
         request.user,
+        P.VIEW,
         pk=ticket_pk,
     )
-    require(request.user, P.VIEW, ticket.estate)
     materials = list(ticket.materials.order_by("pk"))
     signature = (
         ticket.photos.filter(kind=PhotoKind.SIGNATURE).order_by("-created_at", "-id").first()

@@ -6,23 +6,15 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
-from estates.models import Building, Equipment, Occupancy
+from estates.access import get_scoped_or_404
+from estates.models import Building, Equipment
+from estates.owners import person_for
 from estates.scoping import is_staff_member
-from estates.views.base import get_scoped_or_404
-from portal.selectors import person_for
 
-
-def _in_my_estates(queryset, person, pk):
-    """The object, if it belongs to an estate where the person currently lives."""
-    estates = Occupancy.objects.current().filter(person=person).values("unit__estate_id")
-    obj = queryset.filter(pk=pk, estate_id__in=estates).first()
-    if obj is None:
-        raise Http404
-    return obj
+from .. import permissions as P
 
 
 def _scan(request, queryset, pk, param):
@@ -30,13 +22,13 @@ def _scan(request, queryset, pk, param):
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if is_staff_member(user):
-        obj = get_scoped_or_404(queryset, user, pk=pk)
+        # A scan leads to the report form: a role that may not record one stops here.
+        obj = get_scoped_or_404(queryset, user, P.CREATE, pk=pk)
         target = reverse("maintenance:ticket_create")
     else:
-        person = person_for(user)
-        if person is None:
+        if person_for(user) is None:
             raise PermissionDenied
-        obj = _in_my_estates(queryset, person, pk)
+        obj = get_object_or_404(queryset.for_owner(user), pk=pk)
         target = reverse("repairs:report")
     return redirect(f"{target}?{urlencode({param: obj.pk})}")
 

@@ -19,19 +19,15 @@ from django.views.decorators.http import require_POST
 
 from core.audit import timeline_for
 from core.errors import DomainError
+from core.feedback import form_errors_from, run_service
 from core.money import money_sum
 from core.redirects import safe_next
 from estates import permissions as EP
+from estates.access import get_scoped_or_404, staff_required
 from estates.models import Building, Equipment
 from estates.permissions import has_perm, has_perm_somewhere, require
 from estates.selectors import current_estate, set_current_estate
 from estates.validators import mask_phone
-from estates.views.base import (
-    form_errors_from,
-    get_scoped_or_404,
-    run_service,
-    staff_required,
-)
 
 from .. import permissions as P
 from .. import services, sla
@@ -388,14 +384,17 @@ def _prefill(request):
         if not raw_equipment.isdigit():
             raise Http404
         equipment = get_scoped_or_404(
-            Equipment.objects.select_related("estate", "building"), request.user, pk=raw_equipment
+            Equipment.objects.select_related("estate", "building"),
+            request.user,
+            P.CREATE,
+            pk=raw_equipment,
         )
         building = equipment.building
     elif raw_building:
         if not raw_building.isdigit():
             raise Http404
         building = get_scoped_or_404(
-            Building.objects.select_related("estate"), request.user, pk=raw_building
+            Building.objects.select_related("estate"), request.user, P.CREATE, pk=raw_building
         )
     return equipment, building
 
@@ -464,7 +463,7 @@ def ticket_create(request):
 
 def _get_ticket(request, ticket_pk):
     return get_scoped_or_404(
-        Ticket.objects.select_related(*DETAIL_RELATED), request.user, pk=ticket_pk
+        Ticket.objects.select_related(*DETAIL_RELATED), request.user, P.VIEW, pk=ticket_pk
     )
 
 

@@ -472,7 +472,7 @@ def _other_estate_urls(world):
         ("get", reverse("staff:unit_edit", kwargs={"unit_pk": world.other_unit.pk})),
         ("get", reverse("staff:person_detail", kwargs={"person_pk": person_b.pk})),
         ("get", reverse("staff:person_edit", kwargs={"person_pk": person_b.pk})),
-        ("post", reverse("staff:person_invite", kwargs={"person_pk": person_b.pk})),
+        ("post", reverse("invitations:person_invite", kwargs={"person_pk": person_b.pk})),
         ("post", reverse("staff:occupancy_end", kwargs={"occupancy_pk": occupancy_b.pk})),
         (
             "get",
@@ -509,3 +509,27 @@ def test_unit_detail_shows_the_timeline(world, login):
     assert [e.verb for e in response.context["events"]] == ["updated"]
     assert "<del>3</del> → 4" in timeline
     assert str(world.manager) in timeline
+
+
+def test_a_role_counts_in_the_estate_of_the_person_shown(world, login):
+    """Finance in A may read A's people; as a technician in B, B's people are a 403 (the
+    role is checked in the person's estate, not 'somewhere')."""
+    user = world.staff[Role.FINANCE]
+    MembershipFactory(user=user, estate=world.other_estate, role=Role.TECHNICIAN)
+    client = login(user)
+    own = reverse("staff:person_detail", kwargs={"person_pk": world.owner_person.pk})
+    other = reverse("staff:person_detail", kwargs={"person_pk": world.other_person.pk})
+    assert client.get(own).status_code == 200
+    response = client.get(other)
+    assert response.status_code == 403
+    assert world.other_person.mobile not in response.content.decode()
+
+
+def test_the_person_page_shows_the_portal_panel_and_its_invite_button(world, login):
+    invitee = PersonFactory(registered_estate=world.estate)
+    url = reverse("staff:person_detail", kwargs={"person_pk": invitee.pk})
+    invite = reverse("invitations:person_invite", kwargs={"person_pk": invitee.pk})
+    html = login(world.manager).get(url).content.decode()
+    assert 'data-testid="portal-panel"' in html and invite in html
+    html = login(world.staff[Role.FINANCE]).get(url).content.decode()
+    assert 'data-testid="portal-panel"' in html and invite not in html

@@ -127,7 +127,7 @@ def test_a_person_with_an_account_cannot_be_invited_again(world):
 
 def test_staff_invite_page_shows_the_link_and_code_once(world, login, invitee):
     client = login(world.manager)
-    response = client.post(reverse("staff:person_invite", kwargs={"person_pk": invitee.pk}))
+    response = client.post(reverse("invitations:person_invite", kwargs={"person_pk": invitee.pk}))
     assert response.status_code == 200
     code = response.context["code"]
     assert code in response.content.decode()
