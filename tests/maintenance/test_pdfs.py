@@ -431,7 +431,7 @@ def test_monthly_report_pdf(client, march):
     assert "50.0%" in text  # response on time
     # On site and completion: 1 of 4 (t3's April deadlines have passed by the real clock).
     assert "25.0%" in text
-    assert "2026-03-01 – 2026-03-31" in text
+    assert "1 Mar 2026 – 31 Mar 2026" in text
     assert "120.50" in text and "80.00" in text
     assert f"3栋 {march.unit.label}" in text
     assert "Tickets by category" in text
