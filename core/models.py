@@ -5,7 +5,10 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from .texts import MessageField
 
 
 class TimeStampedModel(models.Model):
@@ -76,8 +79,9 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    # Messages (core.texts), rendered when read: in the reader's language, not the sender's.
+    title = MessageField(_("title"))
+    body = MessageField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -91,7 +95,14 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self):
-        return self.title
+        return str(self.title)
+
+    def email_texts(self) -> tuple[str, str]:
+        """(subject, text) of the e-mail, in the recipient's language."""
+        language = self.recipient.language or settings.LANGUAGE_CODE
+        link = f"{settings.SITE_URL}{self.url}" if self.url else ""
+        with translation.override(language):
+            return str(self.title), f"{self.body}\n\n{link}".strip()
 
     @property
     def is_read(self) -> bool:

@@ -5,25 +5,30 @@ from django.db import transaction
 from django.utils import translation
 
 from .models import Notification
+from .texts import Message, as_message
 
 
-def _in_language_of(user, text) -> str:
-    """Render `text` (a string, a lazy string, or a callable returning one) in the
-    recipient's language, not the language of whoever triggered the notification."""
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        return str(text() if callable(text) else text)
+def _stored(user, text) -> Message:
+    """`text` as stored: a Message (or a lazy translation) stays a message, rendered when
+    read in the reader's language; plain text (typed by a user) stays as it is. A callable
+    (the older style) is called now, in the recipient's language."""
+    if callable(text):
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            text = text()
+    return as_message(text)
 
 
 def notify(*, recipients, title, body="", url: str = "", email: bool = True):
     """Create one inbox notification per recipient; e-mails go out after the commit.
 
-    `title` and `body` may be lazy strings or callables (for messages with parameters),
-    so that each recipient reads them in their own language."""
+    `title` and `body` are Messages (`core.texts`: message keys with parameters), lazy
+    translations or plain text typed by a user; each recipient reads them in the language
+    they read in."""
     notes = [
         Notification(
             recipient=user,
-            title=_in_language_of(user, title),
-            body=_in_language_of(user, body),
+            title=_stored(user, title),
+            body=_stored(user, body),
             url=url,
             send_email=email and bool(user.email),
         )

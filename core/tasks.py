@@ -23,11 +23,11 @@ def notification_email_send(notification_id: int) -> bool:
     if not claimed:
         return False  # already sent (or not to be sent): nothing to do
     note = Notification.objects.select_related("recipient").get(pk=notification_id)
-    link = f"{settings.SITE_URL}{note.url}" if note.url else ""
+    subject, text = note.email_texts()  # in the recipient's language
     try:
         send_mail(
-            subject=note.title,
-            message=f"{note.body}\n\n{link}".strip(),
+            subject=subject,
+            message=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[note.recipient.email],
         )

@@ -5,11 +5,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import texts
 from core.audit import diff, record_event, snapshot
 from core.errors import DomainError
 from core.notifications import notify
 
 from . import permissions as P
+from .choices import OccupancyRole
 from .models import Building, Equipment, Estate, Occupancy, Person, StaffMembership, Unit
 from .scoping import forget_memberships
 
@@ -188,12 +190,13 @@ def _tell_owner_about(occupancy: Occupancy) -> None:
     unit = occupancy.unit
     notify(
         recipients=[occupancy.person.user],
-        title=lambda: (
-            _("%(unit)s was added to your account") % {"unit": f"{unit.estate.name} {unit}"}
+        title=texts.gettext(
+            "%(unit)s was added to your account", unit=f"{unit.estate.name} {unit}"
         ),
-        body=lambda: (
-            _("Role: %(role)s, from %(date)s.")
-            % {"role": occupancy.get_role_display(), "date": occupancy.start_date}
+        body=texts.gettext(
+            "Role: %(role)s, from %(date)s.",
+            role=texts.choice(OccupancyRole, occupancy.role),
+            date=occupancy.start_date,
         ),
         url=reverse("portal:unit_detail", kwargs={"unit_pk": unit.pk}),
     )

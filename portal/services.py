@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import texts
 from core.audit import record_event
 from core.errors import DomainError
 from core.notifications import notify
@@ -121,16 +122,13 @@ def owner_activate(*, invitation_id: int, password: str):
         record_event(person, actor=user, verb="activated")
         notify(
             recipients=[user],
-            title=lambda: (
-                _("Welcome to the owner service of %(estate)s")
-                % {"estate": person.registered_estate}
+            title=texts.gettext(
+                "Welcome to the owner service of %(estate)s", estate=person.registered_estate
             ),
-            body=lambda: (
-                _(
-                    "Here you find your units, your household and messages from the "
-                    "service desk. Sign in with your mobile number %(mobile)s."
-                )
-                % {"mobile": person.mobile}
+            body=texts.gettext(
+                "Here you find your units, your household and messages from the "
+                "service desk. Sign in with your mobile number %(mobile)s.",
+                mobile=person.mobile,
             ),
             url=reverse("portal:home"),
             email=False,

@@ -17,6 +17,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import texts
 from core.audit import record_events_bulk
 from core.errors import DomainError, TransitionError
 from core.notifications import notify
@@ -238,11 +239,11 @@ def _tell_uploader(batch: ImportBatch) -> None:
         return
     name = batch.original_name
     if batch.status == ImportStatus.APPLIED:
-        title = lambda: _("Import finished: %(file)s") % {"file": name}  # noqa: E731
-        body = lambda: _("%(count)d rows imported.") % {"count": batch.applied_count}  # noqa: E731
+        title = texts.gettext("Import finished: %(file)s", file=name)
+        body = texts.gettext("%(count)d rows imported.", count=batch.applied_count)
     else:
-        title = lambda: _("Import failed: %(file)s") % {"file": name}  # noqa: E731
-        body = lambda: _("Nothing was imported. Open the import to see why.")  # noqa: E731
+        title = texts.gettext("Import failed: %(file)s", file=name)
+        body = texts.gettext("Nothing was imported. Open the import to see why.")
     notify(
         recipients=[batch.created_by],
         title=title,
