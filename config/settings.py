@@ -14,8 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.client_ip import parse_networks
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("ANJU_VAR_DIR", BASE_DIR / "var"))
+CONFIG_DIR = Path(__file__).resolve().parent
+if (CONFIG_DIR / "site_files").is_dir():
+    # Installed from the wheel: templates/, static/ and locale/ travel inside the config
+    # package (see setup.py); var/ and staticfiles/ default to the working directory.
+    BASE_DIR = CONFIG_DIR / "site_files"
+    RUN_DIR = Path.cwd()
+else:
+    # A checkout: everything at the repository root.
+    BASE_DIR = RUN_DIR = CONFIG_DIR.parent
+VAR_DIR = Path(os.environ.get("ANJU_VAR_DIR", RUN_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -217,7 +225,7 @@ USE_TZ = True
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", RUN_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

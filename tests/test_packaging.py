@@ -1,0 +1,33 @@
+"""The release: every app of the project is in the wheel (scripts/check-wheel builds and runs
+it in CI; this catches a new app missing from pyproject.toml in the quick test run)."""
+
+import tomllib
+from fnmatch import fnmatch
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_project_app_is_packaged():
+    find = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    include = find["find"]["include"]
+    ours = [
+        app.name
+        for app in apps.get_app_configs()
+        if Path(app.path).resolve().parent == ROOT and app.name != "tests"
+    ]
+    assert {"core", "estates", "maintenance", "portal"} <= set(ours)
+    for name in [*ours, "config"]:
+        assert any(fnmatch(name, pattern) for pattern in include), name
+        assert any(fnmatch(f"{name}.migrations", pattern) for pattern in include), name
+
+
+def test_the_checkout_reads_its_own_site_folders():
+    """In a checkout, templates/static/locale come from the repository root; the wheel carries
+    them in config/site_files (setup.py), which must never exist in the checkout."""
+    assert not (ROOT / "config" / "site_files").exists()
+    assert Path(settings.BASE_DIR) == ROOT
+    assert Path(settings.LOCALE_PATHS[0]) == ROOT / "locale"
