@@ -54,6 +54,8 @@ def _coerce(model, ordering: list[str], values):
 
 
 def _value(obj, path: str):
+    if isinstance(obj, dict):  # rows of a .values() queryset
+        return obj[path]
     for part in path.split("__"):
         obj = getattr(obj, part)
     return obj

@@ -8,7 +8,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, V
 from django.db.models.functions import Coalesce
 
 from estates.choices import Role, ServiceLevel
-from estates.models import Estate, StaffMembership
+from estates.models import StaffMembership
 
 from . import sla
 from .choices import DONE_STATUSES, OPEN_STATUSES, Category, Priority, Status
@@ -25,18 +25,19 @@ CATEGORY_SKILLS: dict[str, tuple[str, ...]] = {
     Category.PUBLIC_FACILITY: ("civil", "electrical"),
 }
 
-# The columns the board shows (and the related rows it needs), so one query fills a page.
-# Not the estate: the request has the user's estates already (attach_estates), and every
-# join costs PostgreSQL planning time on each request.
-BOARD_RELATED = ("unit__building", "building", "equipment", "technician")
-# ... and only those columns: a page of whole rows costs more to convert than to query.
-BOARD_FIELDS = (
-    "number",
+# The columns the board's rows show (joins: the unit and its building, the building, the equipment,
+# the technician). Not the estate: its name comes from the estates the request loaded.
+BOARD_VALUES = (
+    "id",
     "estate_id",
+    "number",
+    "unit_id",
     "unit__entrance",
     "unit__number",
     "unit__building__name",
+    "building_id",
     "building__name",
+    "equipment_id",
     "equipment__code",
     "equipment__name",
     "location",
@@ -44,6 +45,7 @@ BOARD_FIELDS = (
     "priority",
     "status",
     "pause_reason",
+    "technician_id",
     "technician__username",
     "technician__display_name",
     "technician__first_name",
@@ -72,18 +74,9 @@ TECHNICIAN_STATUSES = [
 
 
 def board_tickets(queryset):
-    return queryset.select_related(*BOARD_RELATED).only(*BOARD_FIELDS)
-
-
-def attach_estates(tickets, estates) -> None:
-    """Give each ticket its Estate from `estates` (those the request loaded already); any
-    other (none, when the tickets are scoped to those estates) in one query."""
-    by_id = {estate.pk: estate for estate in estates}
-    missing = {t.estate_id for t in tickets} - by_id.keys()
-    if missing:
-        by_id.update(Estate.objects.in_bulk(missing))
-    for ticket in tickets:
-        ticket.estate = by_id[ticket.estate_id]
+    """The board's rows as dicts of BOARD_VALUES (shown by maintenance.views.board_rows):
+    a page of model instances, with their related rows, costs more to build than to query."""
+    return queryset.values(*BOARD_VALUES)
 
 
 # Counted on the board: the steps people still act on. Closed, rejected and cancelled
@@ -111,7 +104,7 @@ def status_counts(queryset) -> dict:
 
 
 def open_emergencies(queryset, limit: int = 20) -> list:
-    """Open emergency tickets, oldest first (the longest wait on top)."""
+    """Open emergency tickets, oldest first (the longest wait on top), as board rows."""
     return list(
         board_tickets(queryset)
         .filter(status__in=OPEN_STATUSES, priority=Priority.EMERGENCY)

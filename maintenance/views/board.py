@@ -17,8 +17,8 @@ from .. import permissions as P
 from ..choices import Status as S
 from ..filters import TicketFilter
 from ..models import Ticket
-from ..selectors import attach_estates, board_tickets, open_emergencies, status_counts
-from .common import ticket_badges
+from ..selectors import board_tickets, open_emergencies, status_counts
+from .board_rows import board_rows
 
 BOARD_SORTS = {
     "-reported_at": ["-reported_at", "-id"],
@@ -37,10 +37,9 @@ def ticket_board(request):
         default_sort="-reported_at",
     )
     now = timezone.now()
-    emergencies = open_emergencies(tickets)
-    attach_estates([*ctx["rows"], *emergencies], my_estates(request))
-    for ticket in [*ctx["rows"], *emergencies]:
-        ticket_badges(ticket, now)
+    estates = {estate.pk: estate for estate in my_estates(request)}
+    ctx["rows"] = board_rows(ctx["rows"], estates=estates, now=now)
+    emergencies = board_rows(open_emergencies(tickets), estates=estates, now=now)
     counts = status_counts(tickets)
     chosen = request.GET.get("status", "")
     tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]
