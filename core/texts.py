@@ -160,6 +160,43 @@ def choice(choices: type[models.Choices], value) -> dict:
     return {"choice": f"{choices.__module__}.{choices.__qualname__}", "value": value}
 
 
+def choice_list(choices: type[models.Choices]) -> dict:
+    """A parameter rendered as all the labels of `choices`, in the reader's language."""
+    return {"choice_list": f"{choices.__module__}.{choices.__qualname__}"}
+
+
+def joined(messages: list[Message]) -> Message:
+    """Several messages shown as one, separated by spaces."""
+    if len(messages) == 1:
+        return messages[0]
+    # A format, not a msgid: gettext returns it unchanged, the parts render themselves.
+    return Message(
+        " ".join(f"%(part{i})s" for i in range(len(messages))),
+        {f"part{i}": message for i, message in enumerate(messages)},
+    )
+
+
+def from_validation_error(error) -> Message:
+    """The messages of a ValidationError (a validator's, a model field's), kept as keys."""
+    if hasattr(error, "error_dict"):
+        errors = [e for field_errors in error.error_dict.values() for e in field_errors]
+    else:
+        errors = error.error_list
+    return joined([_from_one_error(e) for e in errors])
+
+
+def _from_one_error(error) -> Message:
+    message, params = error.message, error.params or {}
+    if isinstance(message, Promise):
+        try:
+            msgid = msgid_of(message)
+        except (TypeError, ValueError, KeyError):
+            msgid = ""
+        if msgid:  # (empty for a lazy plural: then the text as it reads now)
+            return Message(msgid, params)
+    return Message.literal(str(message % params if params else message))
+
+
 def as_message(value) -> Message:
     """Whatever callers hand over as a text, as a Message: a Message as is; a lazy
     translation (gettext_lazy) by its msgid, so that it renders in the reader's language;
@@ -199,7 +236,7 @@ def _param_data(value):
         return {"message": value.data}
     if isinstance(value, Promise):
         return {"message": {"msgid": msgid_of(value)}}
-    if isinstance(value, dict) and ("choice" in value or "message" in value):
+    if isinstance(value, dict) and value.keys() & {"choice", "choice_list", "message"}:
         return value
     if isinstance(value, dt.datetime):
         return {"datetime": value.isoformat()}
@@ -215,6 +252,12 @@ def _render_param(value):
         return value
     if "message" in value:
         return Message.from_data(value["message"]).render()
+    if "choice_list" in value:
+        try:
+            labels = [str(label) for label in import_string(value["choice_list"]).labels]
+        except ImportError:
+            return ""
+        return translation.pgettext("list separator", ", ").join(labels)
     if "choice" in value:
         try:
             return str(import_string(value["choice"])(value["value"]).label)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import texts
 from core.models import TimeStampedModel
 
 from .choices import (
@@ -457,3 +458,9 @@ class ImportBatch(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("staff:import_detail", kwargs={"import_pk": self.pk})
+
+    @property
+    def error_rows(self) -> list[dict]:
+        """The errors, each message ready to show in the reader's language (stored as
+        message keys; text stored before that shows as it was written)."""
+        return [{**e, "message": texts.as_message(e.get("message", ""))} for e in self.errors]

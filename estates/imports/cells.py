@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from django.utils.translation import gettext as _
+
+from core import texts
 
 from ..choices import OccupancyRole, UnitKind, UnitStatus
 from ..models import Estate
@@ -95,8 +96,9 @@ class Checker:
         self.row_ok = True
 
     # -- reporting
-    def error(self, key: str, message: str):
-        self.errors.append({"line": self.line, "column": self.header(key), "message": message})
+    def error(self, key: str, message: texts.Message):
+        """Report a problem; the message is stored as a key (shown in the reader's language)."""
+        self.errors.append({"line": self.line, "column": self.header(key), "message": message.data})
         self.row_ok = False
 
     def header(self, key: str) -> str:
@@ -113,14 +115,17 @@ class Checker:
         value = self.raw(key)
         if not value:
             if required:
-                self.error(key, _("This value is required."))
+                self.error(key, texts.gettext("This value is required."))
                 return None
             return ""
         if len(value) > max_length:
             self.error(
                 key,
-                _("At most %(max)s characters (this has %(length)s).")
-                % {"max": max_length, "length": len(value)},
+                texts.gettext(
+                    "At most %(max)s characters (this has %(length)s).",
+                    max=max_length,
+                    length=len(value),
+                ),
             )
             return None
         return value
@@ -129,7 +134,7 @@ class Checker:
         value = self.raw(key)
         if not value:
             if required:
-                self.error(key, _("This value is required."))
+                self.error(key, texts.gettext("This value is required."))
             return default
         cleaned = re.sub(r"(层|楼|f)$", "", value.lower()).strip()
         try:
@@ -137,13 +142,13 @@ class Checker:
             if number != Decimal(cleaned):
                 raise ValueError
         except (InvalidOperation, ValueError):
-            self.error(key, _("Enter a whole number, not “%(value)s”.") % {"value": value})
+            self.error(key, texts.gettext("Enter a whole number, not “%(value)s”.", value=value))
             return None
         if minimum is not None and number < minimum:
-            self.error(key, _("Must be at least %(min)s.") % {"min": minimum})
+            self.error(key, texts.gettext("Must be at least %(min)s.", min=minimum))
             return None
         if maximum is not None and number > maximum:
-            self.error(key, _("Must be at most %(max)s.") % {"max": maximum})
+            self.error(key, texts.gettext("Must be at most %(max)s.", max=maximum))
             return None
         return number
 
@@ -151,7 +156,7 @@ class Checker:
         value = self.raw(key)
         if not value:
             if required:
-                self.error(key, _("This value is required."))
+                self.error(key, texts.gettext("This value is required."))
             return None
         cleaned = re.sub(r"(m²|m2|㎡|平方米|平米)$", "", value.replace(",", "")).strip()
         try:
@@ -159,16 +164,16 @@ class Checker:
             if not number.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            self.error(key, _("Enter a number, not “%(value)s”.") % {"value": value})
+            self.error(key, texts.gettext("Enter a number, not “%(value)s”.", value=value))
             return None
         if number < 0:
-            self.error(key, _("Cannot be negative."))
+            self.error(key, texts.gettext("Cannot be negative."))
             return None
         if number != number.quantize(Decimal(1).scaleb(-places)):
-            self.error(key, _("Use at most %(places)s decimal places.") % {"places": places})
+            self.error(key, texts.gettext("Use at most %(places)s decimal places.", places=places))
             return None
         if number >= Decimal(10) ** (max_digits - places):
-            self.error(key, _("This number is too large."))
+            self.error(key, texts.gettext("This number is too large."))
             return None
         return number.quantize(Decimal(1).scaleb(-places))
 
@@ -176,12 +181,12 @@ class Checker:
         value = self.raw(key)
         if not value:
             if required:
-                self.error(key, _("This value is required."))
+                self.error(key, texts.gettext("This value is required."))
             return None
         parsed = parse_date(value)
         if parsed is None:
             self.error(
-                key, _("Enter a date such as 2024-03-01, not “%(value)s”.") % {"value": value}
+                key, texts.gettext("Enter a date such as 2024-03-01, not “%(value)s”.", value=value)
             )
         return parsed
 
@@ -189,27 +194,29 @@ class Checker:
         value = self.raw(key)
         if not value:
             if default is None:
-                self.error(key, _("This value is required."))
+                self.error(key, texts.gettext("This value is required."))
             return default
         code = words.get(word_key(value))
         if code is None:
-            labels = "、".join(str(label) for _code, label in choices.choices)
             self.error(
                 key,
-                _("Unknown value “%(value)s”; use one of: %(choices)s.")
-                % {"value": value, "choices": labels},
+                texts.gettext(
+                    "Unknown value “%(value)s”; use one of: %(choices)s.",
+                    value=value,
+                    choices=texts.choice_list(choices),
+                ),
             )
         return code
 
     def mobile(self, key: str) -> str | None:
         value = self.raw(key)
         if not value:
-            self.error(key, _("This value is required."))
+            self.error(key, texts.gettext("This value is required."))
             return None
         try:
             validate_cn_mobile(value)
         except ValidationError as exc:
-            self.error(key, " ".join(str(m) for m in exc.messages))
+            self.error(key, texts.from_validation_error(exc))
             return None
         return normalize_mobile(value)
 
@@ -219,8 +226,11 @@ class Checker:
         try:
             obj.clean_fields(exclude=fks)
         except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                self.error(keys.get(name, ""), " ".join(str(m) for m in messages))
+            for name, errors in exc.error_dict.items():
+                self.error(
+                    keys.get(name, ""),
+                    texts.joined([texts.from_validation_error(e) for e in errors]),
+                )
 
 
 DATE_PATTERNS = (
@@ -254,8 +264,9 @@ def seen_before(checker: Checker, seen: dict, key, column: str) -> bool:
     if key in seen:
         checker.error(
             column,
-            _("Appears more than once in this file (first on line %(line)s).")
-            % {"line": seen[key]},
+            texts.gettext(
+                "Appears more than once in this file (first on line %(line)s).", line=seen[key]
+            ),
         )
         return True
     seen[key] = checker.line

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import texts
 from core.uploads import XLSX_TYPES, check_size, check_text_upload, sniff_mime
 
 from ..choices import ImportKind
@@ -228,7 +228,7 @@ class Table:
 
 def _not_accepted():
     return ValidationError(
-        gettext(
+        _(
             "This file is neither a CSV text file nor an Excel workbook (.xlsx). "
             "Save it from your spreadsheet as CSV or XLSX and upload it again."
         ),
@@ -244,7 +244,7 @@ def _open_workbook(upload):
         return load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # BadZipFile, KeyError, openpyxl's InvalidFileException...
         raise ValidationError(
-            gettext("The Excel file could not be read. Save it again as .xlsx and retry."),
+            _("The Excel file could not be read. Save it again as .xlsx and retry."),
             code="bad_xlsx",
         ) from exc
     finally:
@@ -262,7 +262,7 @@ def detect(upload) -> str:
     """CSV or XLSX, by content; size checked first. Raises ValidationError otherwise."""
     check_size(upload)
     if not upload.size:
-        raise ValidationError(gettext("The file is empty."), code="empty")
+        raise ValidationError(_("The file is empty."), code="empty")
     mime = sniff_mime(upload)
     if mime in XLSX_TYPES:
         return XLSX
@@ -324,8 +324,8 @@ def _csv_rows(text: str):
             line = reader.line_num + 1
     except csv.Error as exc:
         raise ValidationError(
-            gettext("Line %(line)s of the CSV file cannot be read: %(error)s")
-            % {"line": line, "error": exc},
+            _("Line %(line)s of the CSV file cannot be read: %(error)s"),
+            params={"line": line, "error": str(exc)},
             code="bad_csv",
         ) from exc
 
@@ -344,8 +344,8 @@ def _xlsx_rows(upload):
 
 def _too_many():
     return ValidationError(
-        gettext("The file has more than %(max)s rows. Split it into smaller files.")
-        % {"max": f"{MAX_ROWS:,}"},
+        _("The file has more than %(max)s rows. Split it into smaller files."),
+        params={"max": f"{MAX_ROWS:,}"},
         code="too_many_rows",
     )
 
@@ -371,20 +371,26 @@ def read_table(upload, kind: str) -> Table:
         if len(table.rows) > MAX_ROWS:
             raise _too_many()
     if not header_seen:
-        raise ValidationError(gettext("The file is empty."), code="empty")
+        raise ValidationError(_("The file is empty."), code="empty")
     for column in columns:
         if column.required and column.key not in table.columns:
             table.errors.append(
                 {
                     "line": 1,
                     "column": column.template_header,
-                    "message": gettext("The required column “%(column)s” is missing.")
-                    % {"column": column.template_header},
+                    "message": texts.gettext(
+                        "The required column “%(column)s” is missing.",
+                        column=column.template_header,
+                    ).data,
                 }
             )
     if not table.rows:
         table.errors.append(
-            {"line": 2, "column": "", "message": gettext("The file has no rows to import.")}
+            {
+                "line": 2,
+                "column": "",
+                "message": texts.gettext("The file has no rows to import.").data,
+            }
         )
     return table
 
@@ -401,8 +407,9 @@ def _read_header(table: Table, line: int, cells: list[str]):
                 {
                     "line": line,
                     "column": cell,
-                    "message": gettext("Column “%(column)s” appears twice.")
-                    % {"column": table.headers[key]},
+                    "message": texts.gettext(
+                        "Column “%(column)s” appears twice.", column=table.headers[key]
+                    ).data,
                 }
             )
             continue

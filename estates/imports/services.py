@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import texts
 from core.audit import record_events_bulk
@@ -38,12 +39,11 @@ MODELS = {
 }
 
 
-def _file_error(message: str) -> list[dict]:
-    return [{"line": None, "column": "", "message": str(message)}]
-
-
-def _messages(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
+def _file_error(problem: ValidationError | texts.Message) -> list[dict]:
+    """A problem with the whole file, stored as message keys (read in the reader's language)."""
+    if isinstance(problem, ValidationError):
+        problem = texts.from_validation_error(problem)
+    return [{"line": None, "column": "", "message": problem.data}]
 
 
 # --- Upload ------------------------------------------------------------------------------------
@@ -72,22 +72,25 @@ def import_upload(*, estate: Estate, kind: str, upload, actor) -> ImportBatch:
     try:
         table = parsing.read_table(_stored(batch), kind)
     except ValidationError as exc:
-        _finish_check(batch, errors=_file_error(_messages(exc)), row_count=0, preview=[])
+        _finish_check(batch, errors=_file_error(exc), row_count=0, preview=[])
         return batch
     result = rows.validate(table, estate=estate)
     _finish_check(batch, errors=result.errors, row_count=result.row_count, preview=result.preview)
     return batch
 
 
+_GONE = gettext_lazy("The uploaded file is no longer kept; upload it again.")
+
+
 def _stored(batch: ImportBatch):
     """The stored file's bytes as an in-memory file (read once; openpyxl wants to seek)."""
     if not batch.file:
-        raise ValidationError(_("The uploaded file is no longer kept; upload it again."))
+        raise ValidationError(_GONE)
     try:
         with batch.file.open("rb") as handle:
             data = handle.read()
     except OSError as exc:
-        raise ValidationError(_("The uploaded file is no longer kept; upload it again.")) from exc
+        raise ValidationError(_GONE) from exc
     buffer = io.BytesIO(data)
     buffer.size = len(data)
     buffer.name = batch.file.name
@@ -209,7 +212,7 @@ def import_apply(*, batch_id: int, actor) -> ImportBatch:
         _fail(
             batch.pk,
             _file_error(
-                _(
+                texts.gettext(
                     "Someone changed the same records while the file was being imported. "
                     "Nothing was imported; upload the file again."
                 )
@@ -217,7 +220,10 @@ def import_apply(*, batch_id: int, actor) -> ImportBatch:
         )
     except Exception:
         logger.exception("import %s failed", batch.pk)
-        _fail(batch.pk, _file_error(_("The import failed unexpectedly. Nothing was imported.")))
+        _fail(
+            batch.pk,
+            _file_error(texts.gettext("The import failed unexpectedly. Nothing was imported.")),
+        )
     else:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportStatus.APPLIED,
@@ -264,7 +270,7 @@ def _apply(batch: ImportBatch, actor, progress: Progress) -> int:
     try:
         table = parsing.read_table(_stored(batch), batch.kind)
     except ValidationError as exc:
-        raise _Failed(_file_error(_messages(exc))) from exc
+        raise _Failed(_file_error(exc)) from exc
     progress(10)
     result = rows.validate(table, estate=batch.estate, progress=lambda p: progress(10 + p * 0.3))
     if result.errors:

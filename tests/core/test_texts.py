@@ -122,3 +122,17 @@ def test_an_event_triggered_in_one_language_is_read_in_the_other(
     for text in expected:
         assert text in f"{email.subject}\n{email.body}"
     assert unexpected not in email.body
+
+
+def test_a_validation_error_is_kept_as_its_keys_and_parameters():
+    from django.core.exceptions import ValidationError
+
+    error = ValidationError(
+        gettext_lazy("Line %(line)s of the CSV file cannot be read: %(error)s"),
+        params={"line": 7, "error": "NUL"},
+    )
+    message = texts.Message.from_data(texts.from_validation_error(error).data)
+    with translation.override("en"):
+        assert str(message) == "Line 7 of the CSV file cannot be read: NUL"
+    with translation.override("zh-hans"):
+        assert str(message) == "无法读取 CSV 文件第 7 行：NUL"

@@ -217,7 +217,7 @@ def test_bad_units_file_reports_every_row_with_its_line_and_saves_nothing(buildi
     assert batch.row_count == 9
     assert lines(batch) == [4, 5, 6, 7, 9, 10, 11, 12]
     by_line = {}
-    for error in batch.errors:
+    for error in batch.error_rows:
         by_line.setdefault(error["line"], []).append(error)
     assert by_line[4][0]["column"] == "building" and "9栋" in by_line[4][0]["message"]
     assert by_line[5][0]["column"] == "floor"
@@ -316,7 +316,7 @@ def test_people_duplicates_in_file_and_in_database(estate, other_estate, manager
     assert lines(batch) == [2, 4, 6, 7, 8]
     line4 = [e for e in batch.errors if e["line"] == 4]
     assert {e["column"] for e in line4} == {"mobile", "id_number"}
-    assert "already registered" in next(e for e in batch.errors if e["line"] == 2)["message"]
+    assert "already registered" in next(e for e in batch.error_rows if e["line"] == 2)["message"]
     assert Person.objects.count() == 2
 
 
@@ -702,3 +702,55 @@ def test_progress_is_visible_to_other_connections_while_the_import_runs(monkeypa
     assert batch.status == ImportStatus.APPLIED
     assert seen and max(seen) >= 80 and seen == sorted(seen)
     assert Unit.objects.count() == 1200
+
+
+# --- Stored errors in the reader's language ------------------------------------------------------
+
+BAD_UNITS = "楼栋,房号,楼层,面积,类型\n9栋,0101,1,80,住宅\n3栋,0102,1,80,castle\n"
+BAD_PEOPLE = "姓名,手机\n张三,123\n"
+
+
+@pytest.mark.parametrize(
+    ("uploaded_in", "read_in", "expected", "unexpected"),
+    [
+        (
+            "zh-hans",
+            "en",
+            [
+                "There is no building “9栋” in 锦绣园. Add it first.",
+                "Unknown value “castle”; use one of: Residential, Shop, Parking space, Storage.",
+                "Enter a mainland China mobile number: 11 digits starting with 1.",
+            ],
+            "请",
+        ),
+        (
+            "en",
+            "zh-hans",
+            [
+                "锦绣园 中没有楼栋“9栋”，请先添加。",
+                "无法识别“castle”，请使用以下之一：住宅、商铺、车位、储藏室。",
+                "请输入中国大陆手机号：以 1 开头的 11 位数字。",
+            ],
+            "Add it first",
+        ),
+    ],
+)
+def test_import_errors_read_in_the_readers_language(
+    client, building, manager, uploaded_in, read_in, expected, unexpected
+):
+    with translation.override(uploaded_in):
+        units = upload(building.estate, ImportKind.UNITS, csv_file(BAD_UNITS), manager)
+        people = upload(building.estate, ImportKind.PEOPLE, csv_file(BAD_PEOPLE), manager)
+    assert units.status == people.status == ImportStatus.INVALID
+    reader = _user("reader", building.estate, Role.MANAGER, language=read_in)
+    client.force_login(reader)
+
+    pages = "".join(
+        client.get(reverse("staff:import_detail", kwargs={"import_pk": batch.pk})).content.decode()
+        for batch in (units, people)
+    )
+
+    for text in expected:
+        assert text in pages
+    tables = pages.split('data-testid="import-error-table"')[1:]
+    assert all(unexpected not in table.split("</table>")[0] for table in tables)

@@ -1,6 +1,6 @@
 """Buildings: a name unique in the estate, floors, completion date."""
 
-from django.utils.translation import gettext as _
+from core import texts
 
 from ...models import Building, Estate
 from ..cells import Checker, name_key, seen_before
@@ -22,8 +22,11 @@ def check_buildings(checker: Checker, rows, estate: Estate):
             if not seen_before(checker, seen, key, "name") and key in existing:
                 checker.error(
                     "name",
-                    _("A building named “%(name)s” already exists in %(estate)s.")
-                    % {"name": name, "estate": estate},
+                    texts.gettext(
+                        "A building named “%(name)s” already exists in %(estate)s.",
+                        name=name,
+                        estate=estate,
+                    ),
                 )
         if checker.row_ok:
             obj = Building(

@@ -1,6 +1,6 @@
 """Occupancies: a registered person in an existing unit, with a role and dates."""
 
-from django.utils.translation import gettext as _
+from core import texts
 
 from ...choices import OccupancyRole
 from ...models import Estate, Occupancy, Person
@@ -37,15 +37,18 @@ def check_occupancies(checker: Checker, rows, estate: Estate):
         number = checker.raw("number")
         unit = None
         if not number:
-            checker.error("number", _("This value is required."))
+            checker.error("number", texts.gettext("This value is required."))
         elif building:
             unit = finder.units.get((building.pk, entrance, number))
             if unit is None:
                 label = f"{entrance}-{number}" if entrance else number
                 checker.error(
                     "number",
-                    _("There is no unit %(unit)s in %(building)s. Import the units first.")
-                    % {"unit": label, "building": building.name},
+                    texts.gettext(
+                        "There is no unit %(unit)s in %(building)s. Import the units first.",
+                        unit=label,
+                        building=building.name,
+                    ),
                 )
         mobile = checker.mobile("mobile")
         person = None
@@ -54,17 +57,20 @@ def check_occupancies(checker: Checker, rows, estate: Estate):
             if not found:
                 checker.error(
                     "mobile",
-                    _(
+                    texts.gettext(
                         "Nobody with this mobile number is registered in %(estate)s. "
-                        "Import the people first."
-                    )
-                    % {"estate": estate},
+                        "Import the people first.",
+                        estate=estate,
+                    ),
                 )
             elif len(found) > 1:
                 checker.error(
                     "mobile",
-                    _("Several people in %(estate)s have this mobile number; add this one by hand.")
-                    % {"estate": estate},
+                    texts.gettext(
+                        "Several people in %(estate)s have this mobile number; "
+                        "add this one by hand.",
+                        estate=estate,
+                    ),
                 )
             else:
                 person = found[0]
@@ -72,13 +78,15 @@ def check_occupancies(checker: Checker, rows, estate: Estate):
         start_date = checker.date("start_date", required=True)
         end_date = checker.date("end_date", required=False)
         if start_date and end_date and end_date < start_date:
-            checker.error("end_date", _("The end date is before the start date."))
+            checker.error("end_date", texts.gettext("The end date is before the start date."))
         if person and unit and role and start_date:
             key = (person.pk, unit.pk, role, start_date)
             if not seen_before(checker, seen, key, "start_date") and key in existing:
                 checker.error(
                     "start_date",
-                    _("This occupancy (same person, unit, role and start date) already exists."),
+                    texts.gettext(
+                        "This occupancy (same person, unit, role and start date) already exists."
+                    ),
                 )
         if checker.row_ok:
             obj = Occupancy(

@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import gettext as _
+
+from core import texts
 
 from ...models import Estate, Occupancy, Person
 from ...validators import normalize_mobile, validate_cn_id_number
@@ -43,25 +44,30 @@ def check_people(checker: Checker, rows, estate: Estate):
             try:
                 validate_email(email)
             except ValidationError:
-                checker.error("email", _("Enter a valid e-mail address."))
+                checker.error("email", texts.gettext("Enter a valid e-mail address."))
         id_number = checker.raw("id_number").upper()
         if id_number:
             try:
                 validate_cn_id_number(id_number)
             except ValidationError as exc:
-                checker.error("id_number", " ".join(str(m) for m in exc.messages))
+                checker.error("id_number", texts.from_validation_error(exc))
                 id_number = None
         note = checker.raw("note")
         if mobile and not seen_before(checker, seen_mobiles, mobile, "mobile"):
             if mobile in known_mobiles:
                 checker.error(
                     "mobile",
-                    _("A person with this mobile number is already registered in %(estate)s.")
-                    % {"estate": estate},
+                    texts.gettext(
+                        "A person with this mobile number is already registered in %(estate)s.",
+                        estate=estate,
+                    ),
                 )
         if id_number and not seen_before(checker, seen_ids, id_number, "id_number"):
             if id_number in known_ids:
-                checker.error("id_number", _("A person with this ID number is already registered."))
+                checker.error(
+                    "id_number",
+                    texts.gettext("A person with this ID number is already registered."),
+                )
         if checker.row_ok:
             obj = Person(
                 registered_estate=estate,

@@ -1,6 +1,6 @@
 """Units: in a building of the estate, unique by building, entrance and number."""
 
-from django.utils.translation import gettext as _
+from core import texts
 
 from ...choices import UnitKind, UnitStatus
 from ...models import Building, Estate, Unit
@@ -20,14 +20,17 @@ class UnitFinder:
     def building(self, checker: Checker, key: str = "building") -> Building | None:
         name = checker.raw(key)
         if not name:
-            checker.error(key, _("This value is required."))
+            checker.error(key, texts.gettext("This value is required."))
             return None
         building = self.buildings.get(name_key(name))
         if building is None:
             checker.error(
                 key,
-                _("There is no building “%(name)s” in %(estate)s. Add it first.")
-                % {"name": name, "estate": self.estate},
+                texts.gettext(
+                    "There is no building “%(name)s” in %(estate)s. Add it first.",
+                    name=name,
+                    estate=self.estate,
+                ),
             )
         return building
 
@@ -73,8 +76,11 @@ def check_units(checker: Checker, rows, estate: Estate):
                 label = f"{entrance}-{number}" if entrance else number
                 checker.error(
                     "number",
-                    _("Unit %(unit)s already exists in %(building)s.")
-                    % {"unit": label, "building": building.name},
+                    texts.gettext(
+                        "Unit %(unit)s already exists in %(building)s.",
+                        unit=label,
+                        building=building.name,
+                    ),
                 )
         if checker.row_ok:
             obj = Unit(
