@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from core.widgets import FastSelect
 
 from .choices import OPEN_STATUSES, Category, Priority, Status
+from .deadlines import OVERDUE_Q
 from .models import Ticket
-from .selectors import OVERDUE_Q, technician_choices
+from .selectors import technician_choices
 
 OPEN = "open"  # a status-filter value meaning "any open status"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

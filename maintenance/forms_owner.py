@@ -78,6 +78,17 @@ class VersionForm(forms.Form):
 
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
+    def service_kwargs(self) -> dict:
+        """The service's keyword arguments (besides the ticket and the actor)."""
+        return dict(self.cleaned_data)
+
+
+class UrgeForm(forms.Form):
+    """Urging asks nothing: whatever changed since the page, the owner may urge."""
+
+    def service_kwargs(self) -> dict:
+        return {}
+
 
 class CancelForm(VersionForm):
     reason = forms.CharField(label=_("Why (optional)"), max_length=500, required=False)

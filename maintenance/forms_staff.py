@@ -206,6 +206,10 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.ticket = ticket
 
+    def service_kwargs(self) -> dict:
+        """The service's keyword arguments (besides the ticket and the actor)."""
+        return dict(self.cleaned_data)
+
 
 class SimpleActionForm(ActionForm):
     """accept, arrive, start, resume: nothing but the version."""
@@ -260,6 +264,14 @@ class DispatchForm(ActionForm):
             (m.user for m in self.suggestions if m.user_id == chosen), None
         )
         return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "version": data["version"],
+            "technician": data["technician_user"],
+            "reason": data.get("reason", ""),
+        }
 
 
 class PauseForm(ActionForm):
@@ -388,6 +400,9 @@ class CompleteForm(ActionForm):
         data["labour_hours"] = data.get("labour_hours") or Decimal("0")
         data["labour_amount"] = data.get("labour_amount") or Decimal("0")
         return data
+
+    def service_kwargs(self) -> dict:
+        return {**self.cleaned_data, "materials": self.material_lines()}
 
     def material_lines(self) -> list[services.MaterialLine]:
         return [

@@ -27,25 +27,14 @@ from django.utils.translation import gettext as _
 
 from core.money import money
 
-from .choices import Category, Deadline, Priority, Status
+from .choices import Category, Priority, Status
+from .deadlines import DEADLINES
 from .models import Ticket
 
 # A ticket that was rejected or cancelled never needed a technician: it is left out of the
 # on-time rates (it still counts in the totals by category and status).
 NOT_MEASURED = [Status.REJECTED, Status.CANCELLED]
 
-# deadline -> (the milestone that meets it, the deadline field)
-MILESTONES = {
-    Deadline.RESPONSE: ("registered_at", "response_due"),
-    Deadline.ONSITE: ("arrived_at", "onsite_due"),
-    Deadline.COMPLETION: ("completed_at", "completion_due"),
-}
-# average time from the report to a milestone: key -> milestone field
-AVERAGES = {
-    "registration": "registered_at",
-    "arrival": "arrived_at",
-    "completion": "completed_at",
-}
 TOP_PLACES = 5
 
 
@@ -87,17 +76,9 @@ def _place_label(row: dict) -> str:
     return " · ".join(p for p in parts if p) or "—"
 
 
-def monthly_figures(estate, year: int, month: int, *, now=None) -> dict:
-    """Figures of the tickets of `estate` reported in `month` of `year` (local time).
-
-    On-time rates count, for each deadline, the tickets whose milestone was reached, or whose
-    deadline has passed without it (`now`, default the current time): a ticket still within
-    its deadline is not judged yet."""
-    now = now or timezone.now()
-    start, end = month_bounds(year, month)
-    tickets = Ticket.objects.filter(estate=estate, reported_at__gte=start, reported_at__lt=end)
+def _aggregates(now) -> dict:
+    """The month's figures that one aggregate query gives."""
     measured = ~Q(status__in=NOT_MEASURED)
-
     aggregates = {
         "total": Count("id"),
         "emergencies": Count("id", filter=Q(priority=Priority.EMERGENCY)),
@@ -108,7 +89,8 @@ def monthly_figures(estate, year: int, month: int, *, now=None) -> dict:
     }
     for stars in range(1, 6):
         aggregates[f"rating_{stars}"] = Count("id", filter=Q(rating=stars))
-    for deadline, (milestone, due) in MILESTONES.items():
+    for deadline, fields in DEADLINES.items():
+        milestone, due = fields.met, fields.due
         reached = Q(**{f"{milestone}__isnull": False})
         passed = Q(**{f"{milestone}__isnull": True, f"{due}__lt": now})
         aggregates[f"{deadline}_measured"] = Count(
@@ -117,23 +99,19 @@ def monthly_figures(estate, year: int, month: int, *, now=None) -> dict:
         aggregates[f"{deadline}_on_time"] = Count(
             "id", filter=measured & reached & Q(**{f"{milestone}__lte": F(due)})
         )
-    for key, milestone in AVERAGES.items():
-        aggregates[f"{key}_avg"] = Avg(
-            _elapsed(milestone), filter=Q(**{f"{milestone}__isnull": False})
-        )
-    totals = tickets.aggregate(**aggregates)
+        # Average time from the report to the milestone, by the report's name of the step.
+        aggregates[f"{fields.step}_avg"] = Avg(_elapsed(milestone), filter=reached)
+    return aggregates
 
-    category_counts = dict(
-        tickets.order_by()
-        .values_list("category")
-        .annotate(n=Count("id"))
-        .values_list("category", "n")
-    )
-    status_counts = dict(
-        tickets.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+
+def _counts(tickets, field: str) -> dict:
+    return dict(
+        tickets.order_by().values_list(field).annotate(n=Count("id")).values_list(field, "n")
     )
 
-    # Places: a unit, or a common place (building, equipment, described location).
+
+def _top_places(tickets) -> list[dict]:
+    """Places: a unit, or a common place (building, equipment, described location)."""
     common = Q(unit__isnull=True)
     places = (
         tickets.annotate(
@@ -162,10 +140,12 @@ def monthly_figures(estate, year: int, month: int, *, now=None) -> dict:
         .annotate(n=Count("id"))
         .order_by("-n", "unit__building__name", "unit__number", "place_building", "place_location")
     )
-    top_places = [{"place": _place_label(row), "count": row["n"]} for row in places[:TOP_PLACES]]
+    return [{"place": _place_label(row), "count": row["n"]} for row in places[:TOP_PLACES]]
 
+
+def _on_time(totals) -> dict:
     on_time = {}
-    for deadline in MILESTONES:
+    for deadline in DEADLINES:
         done, whole = totals[f"{deadline}_on_time"], totals[f"{deadline}_measured"]
         on_time[deadline.value] = {
             "label": deadline.label,
@@ -173,7 +153,30 @@ def monthly_figures(estate, year: int, month: int, *, now=None) -> dict:
             "measured": whole,
             "rate": _percent(done, whole),
         }
-    rating_average = totals["rating_average"]
+    return on_time
+
+
+def _rating(totals) -> dict:
+    average = totals["rating_average"]
+    return {
+        "average": None if average is None else round(float(average), 2),
+        "count": totals["rating_count"],
+        "distribution": {stars: totals[f"rating_{stars}"] for stars in range(1, 6)},
+    }
+
+
+def monthly_figures(estate, year: int, month: int, *, now=None) -> dict:
+    """Figures of the tickets of `estate` reported in `month` of `year` (local time).
+
+    On-time rates count, for each deadline, the tickets whose milestone was reached, or whose
+    deadline has passed without it (`now`, default the current time): a ticket still within
+    its deadline is not judged yet."""
+    now = now or timezone.now()
+    start, end = month_bounds(year, month)
+    tickets = Ticket.objects.filter(estate=estate, reported_at__gte=start, reported_at__lt=end)
+    totals = tickets.aggregate(**_aggregates(now))
+    category_counts = _counts(tickets, "category")
+    status_counts = _counts(tickets, "status")
     return {
         "estate": estate,
         "year": year,
@@ -195,16 +198,12 @@ def monthly_figures(estate, year: int, month: int, *, now=None) -> dict:
             for s in Status
             if status_counts.get(s)
         ],
-        "on_time": on_time,
-        "average_hours": {key: _hours(totals[f"{key}_avg"]) for key in AVERAGES},
-        "rating": {
-            "average": None if rating_average is None else round(float(rating_average), 2),
-            "count": totals["rating_count"],
-            "distribution": {stars: totals[f"rating_{stars}"] for stars in range(1, 6)},
-        },
+        "on_time": _on_time(totals),
+        "average_hours": {d.step: _hours(totals[f"{d.step}_avg"]) for d in DEADLINES.values()},
+        "rating": _rating(totals),
         "chargeable_total": money(totals["chargeable_total"] or Decimal("0")),
         "free_cost_total": money(totals["free_cost_total"] or Decimal("0")),
-        "top_places": top_places,
+        "top_places": _top_places(tickets),
     }
 
 

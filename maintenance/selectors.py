@@ -4,7 +4,7 @@ Querysets passed in are already scoped to the user."""
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from estates.choices import Role, ServiceLevel
@@ -12,6 +12,7 @@ from estates.models import StaffMembership
 
 from . import sla
 from .choices import DONE_STATUSES, OPEN_STATUSES, Category, Priority, Status
+from .deadlines import DUE_FIELDS, MET_FIELDS, OVERDUE_FIELDS, OVERDUE_Q
 from .models import SlaPolicy, Ticket
 
 # Which technician skills fit a ticket category (estates.choices.Skill values).
@@ -51,17 +52,10 @@ BOARD_VALUES = (
     "technician__first_name",
     "technician__last_name",
     "reported_at",
-    "registered_at",
-    "arrived_at",
-    "completed_at",
-    "response_due",
-    "onsite_due",
-    "completion_due",
-    "response_overdue",
-    "onsite_overdue",
-    "completion_overdue",
+    *MET_FIELDS,
+    *DUE_FIELDS,
+    *OVERDUE_FIELDS,
 )
-OVERDUE_Q = Q(response_overdue=True) | Q(onsite_overdue=True) | Q(completion_overdue=True)
 
 # A technician's jobs: what is still theirs to do.
 TECHNICIAN_STATUSES = [

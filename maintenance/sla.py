@@ -2,7 +2,8 @@
 
 An estate starts from the preset of its service level and may adjust rules (SlaPolicy).
 The clock stops while a ticket waits for the owner: resuming pushes the unmet deadlines
-back by the time spent waiting.
+back by the time spent waiting. Only computations live here; the writes (rules, presets,
+the urge interval) are services (maintenance.services.settings).
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from datetime import timedelta
 
 from estates.choices import ServiceLevel
 
+from . import deadlines
 from .choices import Priority
 
 H = 60  # minutes in an hour
@@ -81,132 +83,4 @@ def set_initial_deadlines(ticket) -> None:
 
 def push_back_unmet(ticket, seconds: int) -> None:
     """Move the deadlines not yet met by `seconds` (time spent waiting for the owner)."""
-    delta = timedelta(seconds=seconds)
-    if ticket.registered_at is None and ticket.response_due:
-        ticket.response_due += delta
-    if ticket.arrived_at is None and ticket.onsite_due:
-        ticket.onsite_due += delta
-    if ticket.completed_at is None and ticket.completion_due:
-        ticket.completion_due += delta
-
-
-def sla_apply_preset(*, estate, actor) -> int:
-    """Write the preset of the estate's service level as editable rules (replacing them)."""
-    from django.db import transaction
-
-    from core.audit import record_event
-    from estates.permissions import require
-
-    from . import permissions as P
-    from .models import SlaPolicy
-
-    require(actor, P.CONFIGURE, estate)
-    preset = PRESETS.get(estate.service_level, PRESETS[ServiceLevel.LEVEL_2])
-    with transaction.atomic():
-        SlaPolicy.objects.filter(estate=estate).delete()
-        SlaPolicy.objects.bulk_create(
-            SlaPolicy(
-                estate=estate,
-                priority=priority,
-                category="",
-                response_minutes=m.response,
-                onsite_minutes=m.onsite,
-                completion_minutes=m.completion,
-            )
-            for priority, m in preset.items()
-        )
-        record_event(
-            estate, actor=actor, verb="sla_preset", note=str(estate.get_service_level_display())
-        )
-    return len(preset)
-
-
-def sla_rules_save(*, estate, actor, rows) -> int:
-    """Replace the estate's rules by `rows` (dicts: priority, category ("" for every
-    category), response_minutes, onsite_minutes, completion_minutes). Checked first; an
-    empty list leaves the estate on its service level's preset."""
-    from django.core.exceptions import ValidationError
-    from django.db import transaction
-    from django.utils.translation import gettext as _
-
-    from core.audit import record_event
-    from estates.permissions import require
-
-    from . import permissions as P
-    from .choices import Category
-    from .models import SlaPolicy
-
-    require(actor, P.CONFIGURE, estate)
-    errors, seen, rules = [], set(), []
-    for n, row in enumerate(rows, start=1):
-        priority, category = row.get("priority"), row.get("category") or ""
-        if priority not in Priority.values or (category and category not in Category.values):
-            errors.append(_("Rule %(n)d: choose a priority and a category.") % {"n": n})
-            continue
-        try:
-            response, onsite, completion = (
-                int(row[key])
-                for key in ("response_minutes", "onsite_minutes", "completion_minutes")
-            )
-        except (KeyError, TypeError, ValueError):
-            errors.append(_("Rule %(n)d: give the three deadlines in minutes.") % {"n": n})
-            continue
-        if min(response, onsite, completion) < 1:
-            errors.append(_("Rule %(n)d: every deadline is at least one minute.") % {"n": n})
-        elif not response <= onsite <= completion:
-            errors.append(
-                _(
-                    "Rule %(n)d: respond first, then be on site, then complete: no deadline "
-                    "may be sooner than the one before it."
-                )
-                % {"n": n}
-            )
-        if (priority, category) in seen:
-            errors.append(
-                _("Rule %(n)d: there is already a rule for this priority and category.") % {"n": n}
-            )
-        seen.add((priority, category))
-        rules.append(
-            SlaPolicy(
-                estate=estate,
-                priority=priority,
-                category=category,
-                response_minutes=response,
-                onsite_minutes=onsite,
-                completion_minutes=completion,
-            )
-        )
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        before = SlaPolicy.objects.filter(estate=estate).count()
-        SlaPolicy.objects.filter(estate=estate).delete()
-        SlaPolicy.objects.bulk_create(rules)
-        record_event(
-            estate,
-            actor=actor,
-            verb="sla_rules_saved",
-            note=f"{before} → {len(rules)}",
-        )
-    return len(rules)
-
-
-def urge_interval_save(*, estate, actor, minutes) -> int:
-    """Set how long the estate's owners wait between two urges (催单) of one ticket."""
-    from estates.models import Estate
-    from estates.services import update_audited
-
-    from . import permissions as P
-
-    updated = update_audited(
-        Estate,
-        pk=estate.pk,
-        actor=actor,
-        data={"urge_interval_minutes": minutes},
-        fields=["urge_interval_minutes"],
-        perm=P.CONFIGURE,
-        estate_of=lambda e: e,
-        verb="urge_interval_set",
-    )
-    estate.urge_interval_minutes = updated.urge_interval_minutes
-    return updated.urge_interval_minutes
+    deadlines.push_back_unmet(ticket, timedelta(seconds=seconds))

@@ -52,14 +52,9 @@ from estates.models import StaffMembership
 
 from . import sla
 from .choices import OPEN_STATUSES, Deadline, PauseReason, ReminderKind, Status
+from .deadlines import DEADLINES
 from .models import Ticket, TicketReminder
 
-# deadline -> (due field, milestone that meets it, overdue flag)
-DEADLINES = {
-    Deadline.RESPONSE: ("response_due", "registered_at", "response_overdue"),
-    Deadline.ONSITE: ("onsite_due", "arrived_at", "onsite_overdue"),
-    Deadline.COMPLETION: ("completion_due", "completed_at", "completion_overdue"),
-}
 DIGEST_LINES = 50  # numbers listed in a digest notification's body
 
 
@@ -72,7 +67,7 @@ def batch_size() -> int:
 
 def candidates(deadline: str, kind: str, now):
     """Open tickets whose `deadline` needs a reminder of `kind` now and never got one."""
-    due, met, flag = DEADLINES[deadline]
+    due, met, flag = DEADLINES[deadline][:3]
     qs = Ticket.objects.filter(status__in=OPEN_STATUSES, **{f"{met}__isnull": True}).exclude(
         status=Status.PAUSED, pause_reason=PauseReason.OWNER
     )
@@ -218,7 +213,7 @@ def _notify(deadline: str, kind: str, rows: list[Row], staff: Recipients) -> int
 
 def _sweep_batch(deadline: str, kind: str, now, staff: Recipients, limit: int):
     """One transaction: (candidates seen, reminders inserted, notifications created)."""
-    due, _met, flag = DEADLINES[deadline]
+    due, _met, flag = DEADLINES[deadline][:3]
     with transaction.atomic():
         locked = list(
             candidates(deadline, kind, now)

@@ -2,8 +2,9 @@
 
 from django.utils import timezone
 
-from ..choices import STATUS_COLOURS, Deadline, PauseReason, Priority
+from ..choices import STATUS_COLOURS, PauseReason, Priority
 from ..choices import Status as S
+from ..deadlines import DEADLINES
 
 PRIORITY_COLOURS = {Priority.EMERGENCY: "danger", Priority.URGENT: "warning"}
 
@@ -35,11 +36,10 @@ def ticket_badges(ticket, now=None):
         status=ticket.status,
         pause_reason=ticket.pause_reason,
         overdue=ticket.is_overdue,
-        deadlines=(
-            (Deadline.RESPONSE.label, ticket.response_due, ticket.registered_at),
-            (Deadline.ONSITE.label, ticket.onsite_due, ticket.arrived_at),
-            (Deadline.COMPLETION.label, ticket.completion_due, ticket.completed_at),
-        ),
+        deadlines=[
+            (deadline.label, getattr(ticket, fields.due), getattr(ticket, fields.met))
+            for deadline, fields in DEADLINES.items()
+        ],
         now=now,
     )
     return ticket

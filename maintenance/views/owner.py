@@ -19,17 +19,18 @@ from core.pagination import keyset_page
 from estates.models import Building, Equipment
 from estates.owners import owner_required, units_for_owner
 
-from .. import services
+from .. import services, transitions
 from ..choices import (
-    OPEN_STATUSES,
     STATUS_COLOURS,
     Channel,
+    Deadline,
     PhotoKind,
     Priority,
     category_for_equipment,
 )
 from ..choices import Status as S
-from ..forms_owner import COMMON_AREA, CancelForm, RateForm, ReportForm, VerifyForm, VersionForm
+from ..deadlines import DEADLINES
+from ..forms_owner import COMMON_AREA, ReportForm
 from ..models import Ticket
 
 PAGE_SIZE = 20
@@ -266,21 +267,23 @@ def _owner_timeline(ticket, user):
     return events
 
 
+# What each unmet deadline promises the owner, in plain words.
+PROMISES = {
+    Deadline.RESPONSE: gettext_lazy("We will answer your request by %(time)s."),
+    Deadline.ONSITE: gettext_lazy("We will be there by %(time)s."),
+    Deadline.COMPLETION: gettext_lazy("The repair should be finished by %(time)s."),
+}
+
+
 def _promises(ticket):
-    """Deadlines in plain words, for the step the ticket is at."""
+    """The deadlines still ahead of an open ticket, in plain words."""
     if not ticket.is_open:
         return []
     lines = []
-    if ticket.status == S.REPORTED and ticket.response_due:
-        lines.append(
-            _("We will answer your request by %(time)s.") % {"time": _when(ticket.response_due)}
-        )
-    if ticket.arrived_at is None and ticket.onsite_due:
-        lines.append(_("We will be there by %(time)s.") % {"time": _when(ticket.onsite_due)})
-    if ticket.completion_due:
-        lines.append(
-            _("The repair should be finished by %(time)s.") % {"time": _when(ticket.completion_due)}
-        )
+    for deadline, fields in DEADLINES.items():
+        due = getattr(ticket, fields.due)
+        if due is not None and getattr(ticket, fields.met) is None:
+            lines.append(PROMISES[deadline] % {"time": _when(due)})
     return lines
 
 
@@ -316,13 +319,11 @@ def ticket_detail(request, ticket_pk):
         "show_technician": show_technician,
         "promises": _promises(ticket),
         "events": _owner_timeline(ticket, request.user),
-        "can_cancel": status in (S.REPORTED, S.REGISTERED),
-        "can_urge": status in OPEN_STATUSES,
-        "can_verify": status == S.COMPLETED,
-        "can_rate": status in (S.COMPLETED, S.VERIFIED),
-        "cancel_form": CancelForm(initial={"version": ticket.version}),
-        "verify_form": VerifyForm(initial={"version": ticket.version}),
-        "rate_form": RateForm(initial={"version": ticket.version}),
+        # The owner's actions now, from the transition table; the template lays each out.
+        "actions": {
+            action.slug: action.form_class(initial={"version": ticket.version})
+            for action in transitions.available(request.user, ticket, transitions.OWNER)
+        },
         "urge_next": _urge_next(ticket),
     }
     return render(request, "maintenance/owner/ticket_detail.html", context)
@@ -331,96 +332,70 @@ def ticket_detail(request, ticket_pk):
 # --- The owner's actions (POST only) --------------------------------------------------------
 
 
-def _act(request, ticket, form, call, success):
-    """Parse the form, call the service; errors and success as messages; back to the ticket."""
+def _act(request, ticket_pk, slug, success):
+    """The owner's action `slug` from the transition table: parse its form, call its
+    service; errors and success as messages; back to the ticket."""
+    ticket = _get_ticket(request, ticket_pk)
+    action = transitions.OWNER_ACTIONS[slug]
+    form = action.form_class(request.POST)
     if not form.is_valid():
         _flash_form_errors(request, form)
         return _to_ticket(ticket)
     try:
-        call(form.cleaned_data)
+        action.service_function(ticket_id=ticket.pk, actor=request.user, **form.service_kwargs())
     except Ticket.DoesNotExist as exc:  # moved out between the page and the click
         raise Http404 from exc
     except ERRORS as exc:
         _flash_errors(request, exc)
     else:
-        messages.success(request, success() if callable(success) else success)
+        messages.success(request, success(ticket, form.cleaned_data))
     return _to_ticket(ticket)
 
 
 @owner_required
 @require_POST
 def cancel(request, ticket_pk):
-    ticket = _get_ticket(request, ticket_pk)
     return _act(
         request,
-        ticket,
-        CancelForm(request.POST),
-        lambda data: services.ticket_cancel(
-            ticket_id=ticket.pk,
-            actor=request.user,
-            reason=data["reason"],
-            version=data["version"],
-        ),
-        _("Request %(number)s was cancelled.") % {"number": ticket.number},
+        ticket_pk,
+        "cancel",
+        lambda t, d: _("Request %(number)s was cancelled.") % {"number": t.number},
     )
 
 
 @owner_required
 @require_POST
 def urge(request, ticket_pk):
-    ticket = _get_ticket(request, ticket_pk)
     return _act(
         request,
-        ticket,
-        VersionForm(request.POST),
-        lambda data: services.ticket_urge(ticket_id=ticket.pk, actor=request.user),
-        _("We have reminded the team about %(number)s.") % {"number": ticket.number},
+        ticket_pk,
+        "urge",
+        lambda t, d: _("We have reminded the team about %(number)s.") % {"number": t.number},
     )
+
+
+def _verified(ticket, data):
+    if data["passed"]:
+        return _("Thank you for checking: the repair of %(number)s is confirmed.") % {
+            "number": ticket.number
+        }
+    return _("Sorry it is not fixed yet: %(number)s goes back to the technician.") % {
+        "number": ticket.number
+    }
 
 
 @owner_required
 @require_POST
 def verify(request, ticket_pk):
-    ticket = _get_ticket(request, ticket_pk)
-    form = VerifyForm(request.POST)
-    outcome = {}
-
-    def call(data):
-        outcome["passed"] = data["passed"]
-        services.ticket_verify(
-            ticket_id=ticket.pk,
-            actor=request.user,
-            passed=data["passed"],
-            reason=data["reason"],
-            version=data["version"],
-        )
-
-    def success():
-        if outcome.get("passed"):
-            return _("Thank you for checking: the repair of %(number)s is confirmed.") % {
-                "number": ticket.number
-            }
-        return _("Sorry it is not fixed yet: %(number)s goes back to the technician.") % {
-            "number": ticket.number
-        }
-
-    return _act(request, ticket, form, call, success)
+    return _act(request, ticket_pk, "verify", _verified)
 
 
 @owner_required
 @require_POST
 def rate(request, ticket_pk):
-    ticket = _get_ticket(request, ticket_pk)
     return _act(
         request,
-        ticket,
-        RateForm(request.POST),
-        lambda data: services.ticket_rate(
-            ticket_id=ticket.pk,
-            actor=request.user,
-            rating=data["rating"],
-            comment=data["comment"],
-            version=data["version"],
-        ),
-        _("Thank you for rating the repair of %(number)s.") % {"number": ticket.number},
+        ticket_pk,
+        "rate",
+        lambda t, d: _("Thank you for rating the repair of %(number)s.") % {"number": t.number},
     )

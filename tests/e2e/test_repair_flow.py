@@ -216,7 +216,7 @@ def test_leak_reported_repaired_and_rated(world, new_context, tmp_path):
     timeline = staff.get_by_test_id("timeline").inner_text()
     assert "王师傅" in timeline
     assert WORK_DONE[:10] in timeline
-    from maintenance.views.staff import VERBS
+    from maintenance.views.timeline import VERBS
 
     with translation.override("zh-hans"):
         labels = [str(VERBS[verb]) for verb in STEPS]

@@ -31,6 +31,7 @@ from maintenance.choices import (
 )
 from maintenance.choices import Status as S
 from maintenance.models import FollowUp, Ticket, TicketMaterial
+from maintenance.services import base as svc_base
 
 from ..factories import MembershipFactory, UserFactory
 
@@ -914,7 +915,7 @@ def test_two_dispatches_at_once_only_one_wins(world, cs, tech, tech2, monkeypatc
         pytest.skip("row locks need PostgreSQL (SQLite serialises every writer)")
     ticket = ticket_in(world, S.REGISTERED)
     version = ticket.version
-    record_event = svc.record_event
+    record_event = svc_base.record_event
 
     def slow_record_event(obj, **kwargs):
         # Hold the row lock a while, so the other dispatch surely reads the ticket while
@@ -922,7 +923,7 @@ def test_two_dispatches_at_once_only_one_wins(world, cs, tech, tech2, monkeypatc
         time.sleep(0.3)
         return record_event(obj, **kwargs)
 
-    monkeypatch.setattr(svc, "record_event", slow_record_event)
+    monkeypatch.setattr(svc_base, "record_event", slow_record_event)
     barrier = threading.Barrier(2)
     results: dict[str, object] = {}
 

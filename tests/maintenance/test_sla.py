@@ -225,10 +225,10 @@ def test_apply_preset_writes_editable_rules(world):
     world.estate.save(update_fields=["service_level"])
     rule(world.estate, Priority.NORMAL, Category.PLUMBING, minutes=(1, 2, 3))
     with pytest.raises(PermissionDenied):
-        sla.sla_apply_preset(estate=world.estate, actor=world.staff[Role.TECHNICIAN])
+        svc.sla_apply_preset(estate=world.estate, actor=world.staff[Role.TECHNICIAN])
     with pytest.raises(PermissionDenied):
-        sla.sla_apply_preset(estate=world.estate, actor=world.other_manager)
-    assert sla.sla_apply_preset(estate=world.estate, actor=world.manager) == 3
+        svc.sla_apply_preset(estate=world.estate, actor=world.other_manager)
+    assert svc.sla_apply_preset(estate=world.estate, actor=world.manager) == 3
     rules = SlaPolicy.objects.filter(estate=world.estate)
     assert {(r.priority, r.category) for r in rules} == {(p, "") for p in Priority.values}
     for r in rules:

@@ -800,7 +800,7 @@ def test_manager_applies_the_preset_and_edits_rules(world, login):
 
 def test_sla_rules_save_checks_the_actor(world):
     with pytest.raises(PermissionDenied):
-        sla.sla_rules_save(estate=world.estate, actor=cs(world), rows=[])
+        services.sla_rules_save(estate=world.estate, actor=cs(world), rows=[])
 
 
 def test_manager_sets_the_urge_interval_and_owners_wait_that_long(world, login):
@@ -844,6 +844,6 @@ def test_urge_interval_is_the_managers_to_set(world, login):
     )
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
-        sla.urge_interval_save(estate=world.estate, actor=cs(world), minutes=30)
+        services.urge_interval_save(estate=world.estate, actor=cs(world), minutes=30)
     world.estate.refresh_from_db()
     assert world.estate.urge_interval_minutes == 120
