@@ -1,9 +1,13 @@
 import re
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
@@ -17,8 +21,18 @@ def normalize_mobile(value: str) -> str:
     return digits
 
 
+def is_cn_mobile(value: str) -> bool:
+    """An 11-digit mainland number in a range allocated to mobile operators (libphonenumber's
+    metadata: 138…, 199… yes; 100…, 140…, 160… no; landlines and other countries no)."""
+    digits = normalize_mobile(value)
+    if len(digits) != 11 or not digits.isdigit():
+        return False
+    number = phonenumbers.parse(digits, "CN")
+    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in MOBILE_TYPES
+
+
 def validate_cn_mobile(value: str):
-    if not MOBILE_RE.match(normalize_mobile(value)):
+    if not is_cn_mobile(value):
         raise ValidationError(
             _("Enter a mainland China mobile number: 11 digits starting with 1."),
             code="invalid_mobile",

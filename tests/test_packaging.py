@@ -31,3 +31,39 @@ def test_the_checkout_reads_its_own_site_folders():
     assert not (ROOT / "config" / "site_files").exists()
     assert Path(settings.BASE_DIR) == ROOT
     assert Path(settings.LOCALE_PATHS[0]) == ROOT / "locale"
+
+
+# Declared dependencies that no module imports by name: what uses them instead.
+USED_WITHOUT_IMPORT = {
+    "psycopg": "Django's PostgreSQL backend",
+    "kombu": "the filesystem broker transport named in settings",
+    "redis": "Django's RedisCache",
+    "gunicorn": "the Procfile's web process",
+}
+
+
+def test_every_declared_dependency_is_used():
+    """A dependency nothing uses is removed (python-dateutil was), not carried along."""
+    import importlib.metadata
+    import re
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    modules_of = {}
+    for module, dists in importlib.metadata.packages_distributions().items():
+        for dist in dists:
+            modules_of.setdefault(dist.lower().replace("_", "-"), set()).add(module)
+    source = "\n".join(
+        path.read_text()
+        for package in ["config", "core", "estates", "maintenance", "portal"]
+        for path in (ROOT / package).rglob("*.py")
+    )
+    for requirement in project["dependencies"]:
+        dist = re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0].lower()
+        if dist in USED_WITHOUT_IMPORT:
+            continue
+        modules = modules_of.get(dist, set())
+        assert modules, f"{dist} is not installed"
+        assert any(
+            re.search(rf"^\s*(from|import) {re.escape(m)}\b|\"{re.escape(m)}[\".]", source, re.M)
+            for m in modules
+        ), f"{dist} is declared but no module uses it"

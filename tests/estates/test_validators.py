@@ -35,7 +35,10 @@ def test_normalize_mobile_of_nothing_is_empty():
     assert normalize_mobile(None) == ""
 
 
-@pytest.mark.parametrize("value", ["13800138000", "+86 199 1234 5678", "0086-150-0000-0000"])
+@pytest.mark.parametrize(
+    "value",
+    ["13800138000", "+86 199 1234 5678", "0086-150-0000-0000", "16212345678", "14512345678"],
+)
 def test_valid_mobile_numbers_pass(value):
     validate_cn_mobile(value)
 
@@ -51,6 +54,9 @@ def test_valid_mobile_numbers_pass(value):
         "1380013800a",
         "+1 415 555 0100",
         "0571-88888888",  # a landline
+        "14012345678",  # 140: not a range given to mobile phones
+        "16012345678",  # 160: not allocated
+        "10012345678",
     ],
 )
 def test_invalid_mobile_numbers_are_refused(value):
