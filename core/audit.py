@@ -73,6 +73,9 @@ VERB_LABELS = {  # the generic verbs
     "updated": _("Updated"),
     "imported": _("Imported"),
     "ended": _("Ended"),
+    "admin_created": _("Created in the admin"),
+    "admin_changed": _("Changed in the admin"),
+    "admin_password_set": _("Password set in the admin"),
 }
 # Each app adds the verbs it writes (from its AppConfig.ready): core knows no domain.
 

@@ -1,22 +1,25 @@
+"""Repairs in the Django admin: to look, never to change. Priority, deadlines, overdue
+flags, labour, materials and their prices, ratings, follow-ups and deadline policies change
+only through maintenance.services and maintenance.sla (checked, locked, on the timeline):
+the staff pages (ticket actions, the estate's deadlines page) are where they are edited."""
+
 from django.contrib import admin
 
-from .models import FollowUp, SlaPolicy, Ticket, TicketMaterial, TicketPhoto
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+
+from .models import FollowUp, SlaPolicy, Ticket, TicketMaterial, TicketPhoto, TicketReminder
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(ReadOnlyInline):
     model = TicketMaterial
-    extra = 0
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(ReadOnlyInline):
     model = TicketPhoto
-    extra = 0
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
-    """Read-mostly: state changes go through maintenance.services, not the admin."""
-
+class TicketAdmin(ReadOnlyAdmin):
     list_display = (
         "number",
         "estate",
@@ -37,12 +40,11 @@ class TicketAdmin(admin.ModelAdmin):
         "duplicate_of",
         "created_by",
     )
-    readonly_fields = ("status", "version", "technician", "amount")
     inlines = [MaterialInline, PhotoInline]
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(ReadOnlyAdmin):
     list_display = (
         "estate",
         "priority",
@@ -54,4 +56,12 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     list_filter = ("estate",)
 
 
-admin.site.register(FollowUp)
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "method", "rating", "by")
+    raw_id_fields = ("ticket", "by")
+
+
+@admin.register(TicketReminder)
+class TicketReminderAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "kind", "deadline", "created_at")
