@@ -41,10 +41,8 @@ def _png() -> ContentFile:
     return ContentFile(buffer.getvalue(), name="demo.png")
 
 
-def seed_tickets(estate, *, rng: random.Random) -> int:
-    """Create demo tickets for `estate` unless it already has some. Returns how many."""
-    if Ticket.objects.filter(estate=estate).exists():
-        return 0
+def _desk_and_technicians(estate):
+    """(customer service, manager, technicians) of the estate."""
     staff = {
         m.role: m.user
         for m in StaffMembership.objects.filter(estate=estate)
@@ -57,7 +55,54 @@ def seed_tickets(estate, *, rng: random.Random) -> int:
         .select_related("user")
         .order_by("user__username")
     ]
-    cs, manager = staff.get(Role.CUSTOMER_SERVICE), staff.get(Role.MANAGER)
+    return staff.get(Role.CUSTOMER_SERVICE), staff.get(Role.MANAGER), technicians
+
+
+def _report_at_home(n, *, estate, owners, residents, cs, rng):
+    """Ticket `n`: reported by an owner in the portal while there are owners with a login,
+    then recorded by customer service for a resident's call. Returns (ticket, owner's user)."""
+    category, text = REPORTS[n % len(REPORTS)]
+    if n < len(owners):
+        occupancy = owners[n]
+        data = services.ReportData(category=category, description=text, unit=occupancy.unit)
+        user = occupancy.person.user
+        return services.ticket_report_by_owner(actor=user, data=data, photos=[_png()]), user
+    occupancy = residents[n % len(residents)]
+    priority = Priority.EMERGENCY if n == 5 else Priority.NORMAL
+    data = services.ReportData(
+        category=category, description=text, unit=occupancy.unit, priority=priority
+    )
+    ticket = services.ticket_report_by_staff(
+        actor=cs,
+        estate=estate,
+        data=data,
+        reporter=occupancy.person,
+        channel=rng.choice([Channel.PHONE, Channel.WALK_IN, Channel.WECHAT]),
+    )
+    return ticket, None
+
+
+def _report_common_areas(estate, *, cs):
+    for category, text in COMMON:
+        equipment = estate.equipment.filter(
+            category="elevator" if category == Category.ELEVATOR else "access_gate"
+        ).first()
+        data = services.ReportData(
+            category=category,
+            description=text,
+            equipment=equipment,
+            location="" if equipment else "小区中心花园",
+        )
+        yield services.ticket_report_by_staff(
+            actor=cs, estate=estate, data=data, channel=Channel.STAFF
+        )
+
+
+def seed_tickets(estate, *, rng: random.Random) -> int:
+    """Create demo tickets for `estate` unless it already has some. Returns how many."""
+    if Ticket.objects.filter(estate=estate).exists():
+        return 0
+    cs, manager, technicians = _desk_and_technicians(estate)
     if not (cs and manager and technicians):
         return 0
     StaffMembership.objects.filter(estate=estate, user=technicians[0]).update(on_duty=True)
@@ -75,28 +120,9 @@ def seed_tickets(estate, *, rng: random.Random) -> int:
     # How far each demo ticket goes: 0 reported ... 9 closed.
     stages = [0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 7, 8, 8, 9, 9, 9, 2, 1, 4, 9]
     for n, stage in enumerate(stages):
-        category, text = REPORTS[n % len(REPORTS)]
-        if n < len(owners):
-            occupancy = owners[n]
-            data = services.ReportData(category=category, description=text, unit=occupancy.unit)
-            ticket = services.ticket_report_by_owner(
-                actor=occupancy.person.user, data=data, photos=[_png()]
-            )
-            owner_user = occupancy.person.user
-        else:
-            occupancy = residents[n % len(residents)]
-            priority = Priority.EMERGENCY if n == 5 else Priority.NORMAL
-            data = services.ReportData(
-                category=category, description=text, unit=occupancy.unit, priority=priority
-            )
-            ticket = services.ticket_report_by_staff(
-                actor=cs,
-                estate=estate,
-                data=data,
-                reporter=occupancy.person,
-                channel=rng.choice([Channel.PHONE, Channel.WALK_IN, Channel.WECHAT]),
-            )
-            owner_user = None
+        ticket, owner_user = _report_at_home(
+            n, estate=estate, owners=owners, residents=residents, cs=cs, rng=rng
+        )
         created += 1
         _advance(
             ticket,
@@ -107,19 +133,7 @@ def seed_tickets(estate, *, rng: random.Random) -> int:
             owner_user=owner_user,
             rng=rng,
         )
-    for category, text in COMMON:
-        equipment = estate.equipment.filter(
-            category="elevator" if category == Category.ELEVATOR else "access_gate"
-        ).first()
-        data = services.ReportData(
-            category=category,
-            description=text,
-            equipment=equipment,
-            location="" if equipment else "小区中心花园",
-        )
-        ticket = services.ticket_report_by_staff(
-            actor=cs, estate=estate, data=data, channel=Channel.STAFF
-        )
+    for ticket in _report_common_areas(estate, cs=cs):
         _advance(
             ticket, 2, cs=cs, manager=manager, technician=technicians[-1], owner_user=None, rng=rng
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.uploads import check_upload
 from core.widgets import FastSelect
-from estates.models import URGE_INTERVAL_MINUTES, Building, Equipment, Person, Unit
+from estates.models import Building, Equipment, Person, Unit
 from estates.validators import normalize_mobile
 
 from . import services
@@ -453,47 +453,3 @@ class FollowUpForm(ActionForm):
 class CloseForm(ActionForm):
     slug = "close"
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
-
-
-# --- Deadlines (SLA) ------------------------------------------------------------------------
-
-
-def _minutes(label):
-    return forms.IntegerField(
-        label=label,
-        min_value=1,
-        max_value=60 * 24 * 365,
-        widget=forms.NumberInput(attrs={**SMALL_INPUT, "inputmode": "numeric"}),
-    )
-
-
-class SlaRuleForm(forms.Form):
-    priority = forms.ChoiceField(
-        label=_("Priority"),
-        choices=[("", "—"), *Priority.choices],
-        widget=forms.Select(attrs=SMALL_SELECT),
-    )
-    category = forms.ChoiceField(
-        label=_("Category"),
-        choices=[("", _("Every category")), *Category.choices],
-        required=False,
-        widget=forms.Select(attrs=SMALL_SELECT),
-    )
-    response_minutes = _minutes(_("Respond within (minutes)"))
-    onsite_minutes = _minutes(_("On site within (minutes)"))
-    completion_minutes = _minutes(_("Complete within (minutes)"))
-
-
-SlaRuleFormSet = forms.formset_factory(
-    SlaRuleForm, extra=3, can_delete=True, max_num=60, absolute_max=60
-)
-
-
-class UrgeIntervalForm(forms.Form):
-    urge_interval_minutes = forms.IntegerField(
-        label=_("Owners may urge a ticket again after (minutes)"),
-        min_value=URGE_INTERVAL_MINUTES[0],
-        max_value=URGE_INTERVAL_MINUTES[1],
-        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
-        help_text=_("From 10 minutes to 1440 (one day)."),
-    )

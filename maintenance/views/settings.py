@@ -16,7 +16,7 @@ from estates.selectors import current_estate
 
 from .. import permissions as P
 from .. import services
-from ..forms_staff import SlaRuleFormSet, UrgeIntervalForm
+from ..forms_settings import SlaRuleFormSet, UrgeIntervalForm
 from ..selectors import effective_deadlines
 
 SETTINGS_VERBS = ("sla_preset", "sla_rules_saved", "urge_interval_set")
