@@ -39,6 +39,7 @@ from estates.choices import Role
 from estates.models import ImportBatch
 from estates.permissions import role_has
 from maintenance import permissions as MP
+from maintenance.transitions import STAFF_ACTIONS
 from portal.models import OwnerInvitation, hash_secret
 
 from .factories import (
@@ -164,7 +165,8 @@ RULES = {
     "maintenance:sla_settings": Staff(MP.CONFIGURE, "current"),
     "maintenance:monthly_report_pdf": Staff(MP.REPORT, "current", unchosen="redirect"),
     "maintenance:ticket_detail": Staff(MP.VIEW),
-    "maintenance:ticket_action": Staff(MP.REGISTER),  # action=register, see PLAIN_KWARGS
+    # action=register here; every other action: test_every_ticket_action_... below.
+    "maintenance:ticket_action": Staff(MP.REGISTER),
     "maintenance:ticket_photo": Staff(MP.VIEW),
     "maintenance:work_order_pdf": Staff(MP.VIEW),
     "maintenance:scan_equipment": Scan(MP.CREATE),
@@ -556,3 +558,22 @@ def test_expected_answers_cover_every_kind_of_cell(world):
             for actor in world.actors.values():
                 seen.add(expected(rule, actor, side, world))
     assert {OK, LOGIN, 403, 404, ELSEWHERE} <= seen
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", sorted(STAFF_ACTIONS))
+def test_every_ticket_action_checks_its_permission_in_the_tickets_estate(slug, world):
+    """Each staff action of the transition table, posted by everyone on a ticket of A and
+    of B: its permission is checked in the ticket's estate (the state may then refuse it,
+    which is a message, not a 403)."""
+    rule = Staff(STAFF_ACTIONS[slug].permission)
+    wrong = []
+    for side in (A, B):
+        kwargs = {"ticket_pk": world.ticket[side].pk, "action": slug}
+        url = reverse("maintenance:ticket_action", kwargs=kwargs)
+        for name, actor in world.actors.items():
+            want = expected(rule, actor, side, world)
+            got = _outcome(_ask(world.clients[name], "post", url), "post", "")
+            if got != want:
+                wrong.append(f"{name} POST {url} (estate {side}): {got}, not {want}")
+    assert not wrong, "\n".join(wrong)
