@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import translation
 
 from .models import Notification
+from .pagination import keyset_page
 from .texts import Message, as_message
 
 
@@ -53,3 +54,19 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def inbox_context(request, *, base_template: str) -> dict:
+    """What core/inbox.html needs: a page of the user's notifications (unread only with
+    ?unread=1). Each face renders it in its own layout, from its own view."""
+    notes = Notification.objects.filter(recipient=request.user)
+    if request.GET.get("unread") == "1":
+        notes = notes.filter(read_at__isnull=True)
+    page = keyset_page(
+        notes,
+        ordering=["-created_at", "-id"],
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        page_size=30,
+    )
+    return {"page": page, "base_template": base_template}

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from .models import Notification
-from .pagination import keyset_page
 from .redirects import is_site_path, safe_next
 
 
@@ -49,21 +48,6 @@ def language_switch(request):
         user.language = lang
         user.save(update_fields=["language"])
     return response
-
-
-@login_required
-def inbox(request, base_template: str = "staff/base.html"):
-    notes = Notification.objects.filter(recipient=request.user)
-    if request.GET.get("unread") == "1":
-        notes = notes.filter(read_at__isnull=True)
-    page = keyset_page(
-        notes,
-        ordering=["-created_at", "-id"],
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        page_size=30,
-    )
-    return render(request, "core/inbox.html", {"page": page, "base_template": base_template})
 
 
 @login_required

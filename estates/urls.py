@@ -1,8 +1,5 @@
 from django.urls import path
 
-from core import views as core_views
-
-from .access import staff_required
 from .views import dashboard, equipment, estates, imports, people, printing, staff, units
 
 app_name = "staff"
@@ -10,12 +7,7 @@ app_name = "staff"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("switch-estate/", dashboard.estate_switch, name="estate_switch"),
-    path(
-        "inbox/",
-        staff_required(core_views.inbox),
-        {"base_template": "staff/base.html"},
-        name="inbox",
-    ),
+    path("inbox/", dashboard.inbox, name="inbox"),
     # Estates and buildings
     path("estates/", estates.estate_list, name="estate_list"),
     path("estates/new/", estates.estate_create, name="estate_create"),

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from core import views as core_views
 from core.client_ip import client_ip
 from core.errors import DomainError
+from core.notifications import inbox_context
 from core.ratelimit import too_many
 from estates.owners import owner_required, units_for_owner
 from estates.selectors import owners_of_unit
@@ -50,7 +50,9 @@ def profile(request):
 
 @owner_required
 def inbox(request):
-    return core_views.inbox(request, base_template="portal/base.html")
+    return render(
+        request, "core/inbox.html", inbox_context(request, base_template="portal/base.html")
+    )
 
 
 def _start_activation(request, invitation):

@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.notifications import inbox_context
 from core.redirects import safe_next
 
 from ..access import staff_required
@@ -38,3 +39,10 @@ def estate_switch(request):
     else:
         messages.info(request, _("Showing all of your estates."))
     return redirect(safe_next(request, "staff:dashboard"))
+
+
+@staff_required
+def inbox(request):
+    return render(
+        request, "core/inbox.html", inbox_context(request, base_template="staff/base.html")
+    )
