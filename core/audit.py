@@ -21,14 +21,12 @@ def _plain(value):
 
 
 def snapshot(obj, fields) -> dict:
-    """Display values of `fields` of `obj`, for diffing before/after an edit."""
+    """Values of `fields` of `obj`, for diffing before/after an edit. A choice is kept as
+    its value: the timeline shows its label in the reader's language (changes_shown)."""
     values = {}
     mask = getattr(obj, "audit_mask", None)  # models hide sensitive values (ID numbers) here
     for name in fields:
-        field = obj._meta.get_field(name)
         value = getattr(obj, name)
-        if getattr(field, "choices", None) and not field.many_to_one:
-            value = str(getattr(obj, f"get_{name}_display")())
         if mask is not None:
             value = mask(name, value)
         values[name] = _plain(value)
@@ -40,7 +38,9 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 
 
-def record_event(obj, *, actor, verb: str, changes: dict | None = None, note: str = ""):
+def record_event(obj, *, actor, verb: str, changes: dict | None = None, note=""):
+    """`note`: text typed by a user, or a Message (core.texts) shown in the reader's
+    language; never a label translated now."""
     return AuditEvent.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
@@ -51,7 +51,7 @@ def record_event(obj, *, actor, verb: str, changes: dict | None = None, note: st
     )
 
 
-def record_events_bulk(objs, *, actor, verb: str, note: str = ""):
+def record_events_bulk(objs, *, actor, verb: str, note=""):
     """One event per object, in one INSERT: bulk imports must not bypass the trail."""
     events = []
     for obj in objs:

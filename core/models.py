@@ -57,7 +57,8 @@ class AuditEvent(models.Model):
     )
     verb = models.CharField(_("action"), max_length=50)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    # Text typed by a user, or a message shown in the reader's language (core.texts).
+    note = MessageField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

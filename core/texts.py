@@ -155,6 +155,12 @@ def pgettext(context: str, msgid: str, /, **params) -> Message:
     return Message(msgid, params, context=context)
 
 
+def compose(pattern: str, /, **params) -> Message:
+    """A pattern that needs no translation ("%(unit)s · %(role)s") with parameters that
+    may: makemessages does not collect it, gettext returns it unchanged."""
+    return Message(pattern, params)
+
+
 def choice(choices: type[models.Choices], value) -> dict:
     """A parameter rendered as the label of `value` in `choices`, in the reader's language."""
     return {"choice": f"{choices.__module__}.{choices.__qualname__}", "value": value}
@@ -169,7 +175,6 @@ def joined(messages: list[Message]) -> Message:
     """Several messages shown as one, separated by spaces."""
     if len(messages) == 1:
         return messages[0]
-    # A format, not a msgid: gettext returns it unchanged, the parts render themselves.
     return Message(
         " ".join(f"%(part{i})s" for i in range(len(messages))),
         {f"part{i}": message for i, message in enumerate(messages)},

@@ -173,14 +173,11 @@ def occupancy_create(*, actor, data: dict) -> Occupancy:
     with transaction.atomic():
         occupancy = _create(Occupancy, actor=actor, data=data, fields=OCCUPANCY_FIELDS)
         # The person's and the unit's timelines show the move-in too.
-        note = f"{occupancy.unit} · {occupancy.get_role_display()}"
+        role = texts.choice(OccupancyRole, occupancy.role)  # its label when read
+        note = texts.compose("%(unit)s · %(role)s", unit=occupancy.unit, role=role)
         record_event(occupancy.person, actor=actor, verb="occupancy_added", note=note)
-        record_event(
-            unit,
-            actor=actor,
-            verb="occupancy_added",
-            note=f"{occupancy.person} · {occupancy.get_role_display()}",
-        )
+        note = texts.compose("%(person)s · %(role)s", person=occupancy.person, role=role)
+        record_event(unit, actor=actor, verb="occupancy_added", note=note)
         if occupancy.person.user_id:
             _tell_owner_about(occupancy)
     return occupancy

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 
 from core.audit import verb_label as _verb_label
 
@@ -26,6 +26,43 @@ def field_label(event, name):
         return model._meta.get_field(name).verbose_name
     except (FieldDoesNotExist, AttributeError):
         return name
+
+
+@register.filter
+def changes_shown(event) -> list[tuple]:
+    """(field label, old, new) of an event's changes; a choice shows its label in the
+    reader's language (events store the value; older ones a label, shown as it is)."""
+    model = ContentType.objects.get_for_id(event.content_type_id).model_class()
+    rows = []
+    for name, change in (event.changes or {}).items():
+        old, new = (list(change) + [None, None])[:2] if isinstance(change, list) else (None, change)
+        try:
+            field = model._meta.get_field(name)
+        except (FieldDoesNotExist, AttributeError):
+            rows.append((name, old, new))
+            continue
+        if getattr(field, "choices", None) and not field.many_to_one:
+            labels = _labels(model, name, get_language())
+            old, new = (labels.get(v, v) if isinstance(v, str) else v for v in (old, new))
+        rows.append((field.verbose_name, old, new))
+    return rows
+
+
+# Punctuation after a label or around a remark, in the reader's language: "Floors: 12",
+# "层数：12". Templates use {% punct ":" %} instead of a bare ASCII mark after a translation.
+PUNCTUATION = {
+    ":": pgettext_lazy("punctuation", ": "),
+    ",": pgettext_lazy("punctuation", ", "),
+    "(": pgettext_lazy("punctuation", " ("),
+    ")": pgettext_lazy("punctuation", ")"),
+    ".": pgettext_lazy("punctuation", ". "),
+    "list": pgettext_lazy("list separator", ", "),  # between items: 住宅、商铺
+}
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    return str(PUNCTUATION[mark])
 
 
 @lru_cache(maxsize=256)

@@ -67,3 +67,48 @@ def test_the_pdf_prints_dates_as_the_pages_do(client, world, monkeypatch):
     text = pdf_text(client.get(url).content)
 
     assert "2 Dec 2026 16:48" in text
+
+
+# --- Full-width punctuation in Chinese ------------------------------------------------------------
+
+ASCII_AFTER_CHINESE = re.compile(r"[\u4e00-\u9fff][:,;?!]|[\u4e00-\u9fff] ?\((?!\d)")
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    html = re.sub(r"(?s)<[^>]+>", "", html)  # attributes (URLs, data) are not read
+    return re.sub(r"[ \t]+", " ", html)
+
+
+def test_chinese_pages_use_full_width_punctuation(client, world):
+    from decimal import Decimal
+
+    from core.notifications import notify
+    from estates import services
+    from estates.choices import UnitStatus
+
+    services.unit_update(
+        unit_id=world.unit.pk, actor=world.manager, data={"status": UnitStatus.RENOVATING}
+    )
+    services.unit_update(unit_id=world.unit.pk, actor=world.manager, data={"area": Decimal("91")})
+    notify(recipients=[world.owner, world.manager], title="停水通知", email=False)
+    for user in (world.manager, world.owner):
+        user.language = "zh-hans"
+        user.save()
+    client.force_login(world.manager)
+    staff_pages = [
+        reverse("staff:dashboard"),
+        world.unit.get_absolute_url(),
+        world.owner_person.get_absolute_url(),
+        world.building.get_absolute_url(),
+        world.equipment.get_absolute_url(),
+        reverse("staff:inbox"),
+    ]
+    texts = {url: _visible_text(client.get(url).content.decode()) for url in staff_pages}
+    client.force_login(world.owner)
+    for url in (reverse("portal:home"), reverse("portal:inbox")):
+        texts[url] = _visible_text(client.get(url).content.decode())
+
+    assert "状态：" in texts[world.unit.get_absolute_url()]  # the timeline's change
+    found = {url: ASCII_AFTER_CHINESE.findall(text) for url, text in texts.items()}
+    assert not any(found.values()), {url: hits for url, hits in found.items() if hits}

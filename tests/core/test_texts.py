@@ -136,3 +136,30 @@ def test_a_validation_error_is_kept_as_its_keys_and_parameters():
         assert str(message) == "Line 7 of the CSV file cannot be read: NUL"
     with translation.override("zh-hans"):
         assert str(message) == "无法读取 CSV 文件第 7 行：NUL"
+
+
+@pytest.mark.django_db
+def test_a_timeline_written_in_chinese_reads_in_english(world, client):
+    from decimal import Decimal
+
+    from estates.choices import UnitStatus
+
+    with translation.override("zh-hans"):
+        services.unit_update(
+            unit_id=world.unit.pk,
+            actor=world.manager,
+            data={"status": UnitStatus.RENOVATING, "area": Decimal("90.00")},
+        )
+        _add_shop(world, world.manager)
+    world.manager.language = "en"
+    world.manager.save()
+    client.force_login(world.manager)
+
+    unit_page = client.get(world.unit.get_absolute_url()).content.decode()
+    person_page = client.get(world.owner_person.get_absolute_url()).content.decode()
+
+    timeline = unit_page[unit_page.index('data-testid="timeline"') :]
+    assert "Renovating" in timeline and "装修" not in timeline
+    assert "status: " in timeline.lower()
+    timeline = person_page[person_page.index('data-testid="timeline"') :]
+    assert "S01 · Owner" in timeline and "业主" not in timeline
