@@ -23,6 +23,7 @@ from .choices import (
     ReminderKind,
     Status,
 )
+from .deadlines import OVERDUE_FIELDS, OVERDUE_Q
 
 
 class TicketQuerySet(EstateScopedQuerySet):
@@ -230,8 +231,7 @@ class Ticket(TimeStampedModel):
             models.Index(
                 fields=["estate"],
                 name="ticket_open_overdue_idx",
-                condition=Q(status__in=OPEN_STATUSES)
-                & (Q(response_overdue=True) | Q(onsite_overdue=True) | Q(completion_overdue=True)),
+                condition=Q(status__in=OPEN_STATUSES) & OVERDUE_Q,
             ),
             # The deadline sweep looks only at open tickets.
             models.Index(
@@ -278,7 +278,7 @@ class Ticket(TimeStampedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.response_overdue or self.onsite_overdue or self.completion_overdue
+        return any(getattr(self, flag) for flag in OVERDUE_FIELDS)
 
     def pause_delta(self, now) -> timedelta:
         """Time spent waiting for the owner so far (the clock stops then)."""

@@ -240,3 +240,16 @@ def test_apply_preset_writes_editable_rules(world):
         )
     assert timeline_for(world.estate)[0].verb == "sla_preset"
     assert not SlaPolicy.objects.filter(estate=world.other_estate).exists()
+
+
+def test_the_deadline_map_names_every_deadline_field_of_a_ticket():
+    """One map (maintenance.deadlines) for the sweep, the report, the services and the pages:
+    it covers every *_due and *_overdue field of a ticket, each with a milestone field."""
+    from maintenance.choices import Deadline
+    from maintenance.deadlines import DEADLINES
+
+    names = {f.name for f in Ticket._meta.get_fields()}
+    assert set(DEADLINES) == set(Deadline)
+    assert {d.due for d in DEADLINES.values()} == {n for n in names if n.endswith("_due")}
+    assert {d.overdue for d in DEADLINES.values()} == {n for n in names if n.endswith("_overdue")}
+    assert {d.met for d in DEADLINES.values()} <= names
