@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from core import views as core_views
 from estates.views import home
@@ -19,9 +17,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
-
+# No /media/ route, not even with DEBUG: uploads are private and served only by views that
+# check the object's scope (core.attachments.attachment_response).
 urlpatterns += [
     path(
         "inbox/<int:notification_pk>/open/", core_views.notification_open, name="notification_open"

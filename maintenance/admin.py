@@ -15,7 +15,18 @@ class MaterialInline(ReadOnlyInline):
 
 
 class PhotoInline(ReadOnlyInline):
+    """Photos are added through core.attachments (checked, re-encoded) and seen through the
+    scoped photo view: the raw file is not offered here."""
+
     model = TicketPhoto
+    fields = readonly_fields = (
+        "kind",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "created_at",
+    )
 
 
 @admin.register(Ticket)

@@ -2,11 +2,16 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import IMAGE_TYPES, check_upload
+from core.attachments import accepted_description, prepare_upload
 
 MAX_PHOTOS = 6
+_accepted_sentence = lazy(
+    lambda: _("Accepted: %(accepted)s.") % {"accepted": accepted_description()}, str
+)
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
@@ -15,14 +20,21 @@ class MultipleImageInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Several photos in one input: each checked by content and size, at most MAX_PHOTOS."""
+    """Several photos in one input, at most MAX_PHOTOS: each checked and re-encoded by
+    core.attachments (cleaned_data holds the prepared uploads the services store)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "widget",
-            MultipleImageInput(attrs={"accept": "image/*", "capture": "environment"}),
+            MultipleImageInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
+            ),
         )
         kwargs.setdefault("required", False)
+        # The help text names the accepted types and the size limit, as a refusal does.
+        kwargs["help_text"] = format_lazy(
+            "{} {}", kwargs.get("help_text", ""), _accepted_sentence()
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -37,15 +49,15 @@ class PhotosField(forms.FileField):
                 % {"max": MAX_PHOTOS, "count": len(files)},
                 code="too_many",
             )
-        errors = []
+        errors, prepared = [], []
         for upload in files:
             try:
-                check_upload(upload, allowed=IMAGE_TYPES)
+                prepared.append(prepare_upload(upload))
             except ValidationError as exc:
-                errors.extend(f"{upload.name}: {message}" for message in exc.messages)
+                errors.extend(exc.messages)
         if errors:
             raise ValidationError(errors)
-        return files
+        return prepared
 
 
 def _datetime_local(label):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.attachments import AttachmentBase
 from core.models import TimeStampedModel
 from estates.models import Building, Equipment, Estate, EstateScopedQuerySet, Person, Unit
 
@@ -288,14 +289,12 @@ class Ticket(TimeStampedModel):
         return timedelta(seconds=self.paused_seconds + extra)
 
 
-class TicketPhoto(models.Model):
+class TicketPhoto(AttachmentBase):
+    """A photo of a ticket (report, after the repair, the owner's signature): stored and
+    served by core.attachments, scoped by its ticket."""
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(_("kind"), max_length=20, choices=PhotoKind.choices)
-    image = models.ImageField(_("photo"), upload_to="tickets/%Y/%m/")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")

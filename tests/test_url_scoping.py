@@ -293,7 +293,10 @@ def _photo(ticket):
     from maintenance.models import TicketPhoto
 
     return TicketPhoto.objects.create(
-        ticket=ticket, kind="report", image=ContentFile(b"\x89PNG\r\n\x1a\n", name="p.png")
+        ticket=ticket,
+        kind="report",
+        content_type="image/png",
+        file=ContentFile(b"\x89PNG\r\n\x1a\n", name="p.png"),
     )
 
 

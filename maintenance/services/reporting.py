@@ -18,9 +18,10 @@ from estates.permissions import require
 
 from .. import permissions as P
 from .. import sla
+from ..attachments import store_photos
 from ..choices import Channel, PhotoKind, Priority
 from ..choices import Status as S
-from ..models import Ticket, TicketPhoto
+from ..models import Ticket
 from .notices import _staff, _tell
 
 
@@ -98,10 +99,9 @@ def _create_ticket(*, estate, data: ReportData, channel, actor, reporter, photos
         ticket.number = f"{estate.code.upper()}-{timezone.localtime(now):%y%m%d}-{ticket.pk:05d}"
         ticket.duplicate_of = possible_duplicate(ticket)
         ticket.save(update_fields=["number", "duplicate_of"])
-        for upload in photos:
-            TicketPhoto.objects.create(
-                ticket=ticket, kind=PhotoKind.REPORT, image=upload, uploaded_by=ticket.created_by
-            )
+        store_photos(
+            ticket=ticket, kind=PhotoKind.REPORT, uploads=photos, uploaded_by=ticket.created_by
+        )
         record_event(
             ticket,
             actor=actor,

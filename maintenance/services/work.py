@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from core.money import money, money_sum
 
 from .. import sla
+from ..attachments import store_photos
 from ..choices import PauseReason, PhotoKind
 from ..choices import Status as S
 from ..deadlines import DUE_FIELDS
-from ..models import Ticket, TicketMaterial, TicketPhoto
+from ..models import Ticket, TicketMaterial
 from ..transitions import STAFF_ACTIONS
 from .base import _locked, _save, _status_change
 from .notices import _tell_owner
@@ -151,14 +152,9 @@ def ticket_complete(
         changes = _status_change(t, S.COMPLETED)
         changes["amount"] = [None, str(t.amount)]
         t.completed_at = timezone.now()
-        for upload in after_photos:
-            TicketPhoto.objects.create(
-                ticket=t, kind=PhotoKind.AFTER, image=upload, uploaded_by=actor
-            )
+        store_photos(ticket=t, kind=PhotoKind.AFTER, uploads=after_photos, uploaded_by=actor)
         if signature is not None:
-            TicketPhoto.objects.create(
-                ticket=t, kind=PhotoKind.SIGNATURE, image=signature, uploaded_by=actor
-            )
+            store_photos(ticket=t, kind=PhotoKind.SIGNATURE, uploads=[signature], uploaded_by=actor)
         _save(
             t,
             actor,

@@ -1,11 +1,9 @@
 """Ticket photos are private: served through a view that checks the ticket is the user's
-(never as public /media/ URLs)."""
+(never as public /media/ URLs), by core.attachments."""
 
-import mimetypes
-
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
+from core.attachments import attachment_response
 from estates.access import get_scoped_or_404, staff_required
 from estates.owners import owner_required
 
@@ -14,16 +12,7 @@ from ..models import Ticket
 
 
 def _send(ticket, photo_pk):
-    photo = get_object_or_404(ticket.photos, pk=photo_pk)
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(get_object_or_404(ticket.photos, pk=photo_pk))
 
 
 @staff_required

@@ -83,7 +83,7 @@ def work_order_pdf(request, ticket_pk):
         "materials": materials,
         "materials_total": money_sum(m.amount for m in materials),
         "blank_rows": range(BLANK_MATERIAL_ROWS),
-        "signature_uri": image_data_uri(signature.image) if signature else None,
+        "signature_uri": image_data_uri(signature.file) if signature else None,
         "qr_svg": ticket_qr_svg(request, ticket),
         "qr_target": request.build_absolute_uri(ticket.get_absolute_url()),
         "printed_at": timezone.localtime(),

@@ -255,7 +255,7 @@ def test_equipment_label_shows_code_and_details(client, manager, equipment):
     assert "B1 水泵房" in html
     assert "0571-88886666" in html
     assert "<svg" in html
-    assert "window.print()" in html
+    assert "data-print" in html  # static/anju/app.js prints
     assert "http://testserver" + _scan_url(equipment) in html
 
 

@@ -3,7 +3,8 @@
 Fixtures: `browser` (one Chromium per session), `new_context` (a fresh, English-speaking
 browser context against the live server, closed after the test), `page` (desktop) and
 `phone_page` (360 × 740, for field and owner pages). Every page still open when a test ends
-is photographed into var/e2e/ (gitignored).
+is photographed into var/e2e/ (gitignored). A test fails when one of its pages logged a
+Content-Security-Policy violation (a script or style the policy blocked).
 """
 
 import contextlib
@@ -84,7 +85,9 @@ def new_context(browser, live_server, request, _ratelimit_reset):
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         context.bad_responses = []
+        context.csp_violations = []
         context.on("response", lambda r: _note_bad_response(context, r))
+        context.on("console", lambda m: _note_csp_violation(context, m))
         contexts.append(context)
         return context
 
@@ -98,6 +101,13 @@ def new_context(browser, live_server, request, _ratelimit_reset):
             with contextlib.suppress(Exception):
                 pg.screenshot(path=str(SCREENSHOTS / f"{slug}-{i}-{j}.png"), full_page=True)
         context.close()
+    violations = [v for context in contexts for v in context.csp_violations]
+    assert violations == [], "Content-Security-Policy violations in the browser"
+
+
+def _note_csp_violation(context, message):
+    if "Content Security Policy" in message.text:
+        context.csp_violations.append(f"{message.location.get('url', '')}: {message.text}")
 
 
 def _note_bad_response(context, response):

@@ -89,7 +89,8 @@ def test_report_page_offers_my_units_and_a_phone_camera_input(world, login):
     html = response.content.decode()
     assert f'value="{world.unit.pk}"' in html
     assert f'value="{world.other_unit.pk}"' not in html
-    assert 'accept="image/*"' in html and 'capture="environment"' in html and "multiple" in html
+    assert 'accept="image/jpeg,image/png,image/webp"' in html
+    assert 'capture="environment"' in html and "multiple" in html
     assert 'type="datetime-local"' in html
     assert "people trapped in a lift" in html  # the emergency checkbox explains itself
     # The building list offers only the buildings of my estate.
@@ -118,7 +119,7 @@ def test_report_for_my_unit_with_a_photo(world, login):
     assert ticket.unit == world.unit and ticket.reporter == world.owner_person
     assert timezone.localtime(ticket.preferred_from).hour == 9
     photo = TicketPhoto.objects.get(ticket=ticket)
-    assert photo.kind == PhotoKind.REPORT and photo.image.name.endswith(".png")
+    assert photo.kind == PhotoKind.REPORT and photo.file.name.endswith(".png")
     desk = world.staff[Role.CUSTOMER_SERVICE]
     assert Notification.objects.filter(recipient=desk, title__contains=ticket.number).exists()
     assert any(ticket.number in text for text in texts(response))
@@ -127,7 +128,7 @@ def test_report_for_my_unit_with_a_photo(world, login):
     photo_url = reverse(
         "repairs:ticket_photo", kwargs={"ticket_pk": ticket.pk, "photo_pk": photo.pk}
     )
-    assert "厨房水槽下面漏水" in page and photo_url in page and photo.image.url not in page
+    assert "厨房水槽下面漏水" in page and photo_url in page and photo.file.name not in page
     served = client.get(photo_url)
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
 
@@ -175,7 +176,14 @@ def test_a_fake_image_is_refused_next_to_the_photo_field(world, login):
     assert list(form.errors) == ["photos"]
     assert "virus.png" in form.errors["photos"][0]
     html = response.content.decode()
-    assert "virus.png: This file&#x27;s content is not an accepted type." in html
+    refusal = (
+        "virus.png: This content is not an accepted type. "
+        "Accepted: JPEG, PNG or WebP photos, at most 10.0\xa0MB each."
+    )
+    assert refusal in html
+    # Also in the error summary at the top of the form, which app.js focuses.
+    summary = html.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert refusal in summary
     assert not Ticket.objects.exists() and not TicketPhoto.objects.exists()
 
 

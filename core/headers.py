@@ -1,0 +1,17 @@
+"""Security headers Django does not set by itself."""
+
+from django.conf import settings
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response (settings.ANJU_PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "ANJU_PERMISSIONS_POLICY", "")
+        if policy:
+            response.headers.setdefault("Permissions-Policy", policy)
+        return response
