@@ -132,7 +132,7 @@ def _may_manage(request, person) -> bool:
 @staff_required
 def person_detail(request, person_pk):
     person = _person(request, person_pk)
-    occupancies = person.occupancies.for_user(request.user).select_related(
+    occupancies = person.occupancies.for_user(request.user, P.VIEW_PEOPLE).select_related(
         "unit__building", "unit__estate"
     )
     can_manage = _may_manage(request, person)

@@ -533,3 +533,14 @@ def test_the_person_page_shows_the_portal_panel_and_its_invite_button(world, log
     assert 'data-testid="portal-panel"' in html and invite in html
     html = login(world.staff[Role.FINANCE]).get(url).content.decode()
     assert 'data-testid="portal-panel"' in html and invite not in html
+
+
+def test_a_persons_page_lists_only_occupancies_where_the_user_may_see_people(world, login):
+    user = world.staff[Role.FINANCE]
+    MembershipFactory(user=user, estate=world.other_estate, role=Role.TECHNICIAN)
+    OccupancyFactory(person=world.owner_person, unit=world.other_unit, role="tenant")
+    url = reverse("staff:person_detail", kwargs={"person_pk": world.owner_person.pk})
+    occupancies = login(user).get(url).context["occupancies"]
+    assert [o.unit for o in occupancies] == [world.unit]
+    occupancies = login(world.admin).get(url).context["occupancies"]
+    assert {o.unit for o in occupancies} == {world.unit, world.other_unit}
