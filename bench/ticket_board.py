@@ -551,18 +551,41 @@ def measure_board(estate, requests: int, calibration: Calibration) -> dict:
     }
 
 
+def _server_cpu_ms() -> float | None:
+    """CPU time so far of the PostgreSQL backend serving this connection (when the server
+    runs on this machine and /proc shows it): the database's own work, which other load
+    on the machine delays but does not add to."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def measure_sweep(calibration: Calibration) -> dict:
+    reverse("maintenance:ticket_board")  # URLs loaded, as in a worker that ran before
     now = timezone.now()
     calibration.sample(3)  # the same moment's machine speed, before and after
-    started = time.perf_counter()
+    server_before = _server_cpu_ms()
+    started, started_cpu = time.perf_counter(), time.process_time()
     first = deadline_sweep(now=now)
     sweep_s = time.perf_counter() - started
+    sweep_cpu_ms = (time.process_time() - started_cpu) * 1000
+    server_after = _server_cpu_ms()
     calibration.sample(3)
     started = time.perf_counter()
     again = deadline_sweep(now=now)
     again_s = time.perf_counter() - started
     return {
         "sweep_s": round(sweep_s, 3),
+        "sweep_cpu_ms": round(sweep_cpu_ms),
+        "sweep_db_cpu_ms": None if server_before is None else round(server_after - server_before),
         "sweep_counts": first,
         "sweep_again_changes": sum(again.values()),
         "sweep_again_s": round(again_s, 3),

@@ -211,6 +211,42 @@ def _notify(deadline: str, kind: str, rows: list[Row], staff: Recipients) -> int
     return sent
 
 
+def _insert_reminders(ticket_ids, deadline: str, kind: str, *, ignore_conflicts=False):
+    """The batch's reminders in one INSERT. On PostgreSQL the ids travel as one array
+    parameter: 5,000 model instances and their 20,000 query parameters cost the sweep more
+    Python time than the database spends inserting them."""
+    if connection.vendor != "postgresql":
+        TicketReminder.objects.bulk_create(
+            [TicketReminder(ticket_id=pk, deadline=deadline, kind=kind) for pk in ticket_ids],
+            ignore_conflicts=ignore_conflicts,
+        )
+        return
+    qn, meta = connection.ops.quote_name, TicketReminder._meta
+    columns = ", ".join(qn(meta.get_field(f).column) for f in ("ticket", "deadline", "kind"))
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({columns}, {qn(meta.get_field('created_at').column)})"
+        " SELECT unnest(%s::bigint[]), %s, %s, %s"
+    )
+    if ignore_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(ticket_ids), deadline, kind, timezone.now()])
+
+
+def _set_flag(ticket_ids, flag: str) -> None:
+    """`flag` = true on the batch's tickets, in one UPDATE (ids as one array on PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        Ticket.objects.filter(pk__in=ticket_ids).update(**{flag: True})
+        return
+    qn, meta = connection.ops.quote_name, Ticket._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(meta.db_table)} SET {qn(meta.get_field(flag).column)} = true"
+            f" WHERE {qn(meta.pk.column)} = ANY(%s::bigint[])",
+            [list(ticket_ids)],
+        )
+
+
 def _sweep_batch(deadline: str, kind: str, now, staff: Recipients, limit: int):
     """One transaction: (candidates seen, reminders inserted, notifications created)."""
     due, _met, flag = DEADLINES[deadline][:3]
@@ -229,12 +265,10 @@ def _sweep_batch(deadline: str, kind: str, now, staff: Recipients, limit: int):
             # meantime is not returned. ignore_conflicts only matters if someone cleared a
             # flag by hand: the ticket is then marked and escalated again.
             rows = [Row(*row) for row in locked]
-            TicketReminder.objects.bulk_create(
-                [TicketReminder(ticket_id=r.pk, deadline=deadline, kind=kind) for r in rows],
-                ignore_conflicts=True,
-            )
+            ids = [r.pk for r in rows]
+            _insert_reminders(ids, deadline, kind, ignore_conflicts=True)
             # One UPDATE; no version bump: a form someone holds open stays valid.
-            Ticket.objects.filter(pk__in=[r.pk for r in rows]).update(**{flag: True})
+            _set_flag(ids, flag)
         else:
             # The NOT EXISTS of the candidate query read a snapshot taken before it locked
             # these rows: a sweep that committed in between may have warned some of them.
@@ -248,9 +282,7 @@ def _sweep_batch(deadline: str, kind: str, now, staff: Recipients, limit: int):
             rows = [Row(*row) for row in locked if row[0] not in done]
             if not rows:
                 return len(locked), 0, 0
-            TicketReminder.objects.bulk_create(
-                [TicketReminder(ticket_id=r.pk, deadline=deadline, kind=kind) for r in rows]
-            )
+            _insert_reminders([r.pk for r in rows], deadline, kind)
         sent = _notify(deadline, kind, rows, staff)
     return len(locked), len(rows), sent
 
