@@ -13,6 +13,20 @@ app.autodiscover_tasks()
 
 # All periodic work in one place: one beat process reads this.
 BEAT_SCHEDULE = {
+    "outbox-drain": {
+        # Tasks queued while the broker was down (core/outbox.py) go out once it is back.
+        "task": "core.tasks.outbox_drain",
+        "schedule": 60.0,
+    },
+    "outbox-purge": {
+        "task": "core.tasks.outbox_purge",
+        "schedule": crontab(minute=40, hour=3),
+    },
+    "imports-recover": {
+        # An import whose worker died mid-apply (its lease ran out) is queued again.
+        "task": "estates.tasks.import_batches_recover",
+        "schedule": 60.0,
+    },
     "notifications-email-retry": {
         "task": "core.tasks.notifications_email_pending",
         "schedule": crontab(minute="*/5"),

@@ -9,7 +9,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .audit import record_event
-from .models import AuditEvent, Notification, User
+from .models import AuditEvent, Notification, OutboxMessage, User
 
 
 class ReadOnlyMixin:
@@ -85,3 +85,11 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "recipient", "title", "read_at", "emailed_at")
     raw_id_fields = ("recipient",)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """To see what waits for the broker (and why); rows are written by core.outbox only."""
+
+    list_display = ("created_at", "task", "sent_at", "attempts", "next_attempt_at", "last_error")
+    list_filter = ("task", ("sent_at", admin.EmptyFieldListFilter))

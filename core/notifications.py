@@ -1,10 +1,10 @@
 """Notifications: an in-app inbox row now, an e-mail from a Celery task after commit."""
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import translation
 
 from .models import Notification
+from .outbox import enqueue_each_on_commit
 from .pagination import keyset_page
 from .texts import Message, as_message
 
@@ -36,17 +36,10 @@ def notify(*, recipients, title, body="", url: str = "", email: bool = True):
         for user in recipients
     ]
     Notification.objects.bulk_create(notes)
-    ids = [n.pk for n in notes if n.send_email]
-    if ids:
-        from .tasks import notification_email_send
+    from .tasks import notification_email_send
 
-        def enqueue():
-            for pk in ids:
-                notification_email_send.delay(pk)
-
-        # robust: the data is committed already; if the broker is unreachable the action
-        # still succeeds and the periodic sweep (notifications_email_pending) sends later.
-        transaction.on_commit(enqueue, robust=True)
+    # Through the outbox: queued after the commit, or by the drain once the broker is up.
+    enqueue_each_on_commit(notification_email_send, [(n.pk,) for n in notes if n.send_email])
     return notes
 
 

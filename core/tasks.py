@@ -7,21 +7,34 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.utils import timezone
 
+from . import outbox
 from .models import Notification
 
 log = logging.getLogger(__name__)
 
 
+EMAIL_CLAIM = timedelta(minutes=5)  # longer than one SMTP conversation
+
+
+def _email_free(now):
+    return Q(email_claimed_until__isnull=True) | Q(email_claimed_until__lt=now)
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notification_email_send(notification_id: int) -> bool:
+    """Send once: a short claim (a lease, not the "sent" mark) keeps a second worker off
+    while this one talks to the mail server; `emailed_at` is set only once it accepted."""
     now = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, send_email=True, emailed_at__isnull=True
-    ).update(emailed_at=now)
+    claimed = (
+        Notification.objects.filter(pk=notification_id, send_email=True, emailed_at__isnull=True)
+        .filter(_email_free(now))
+        .update(email_claimed_until=now + EMAIL_CLAIM)
+    )
     if not claimed:
-        return False  # already sent (or not to be sent): nothing to do
+        return False  # already sent, being sent, or not to be sent: nothing to do
     note = Notification.objects.select_related("recipient").get(pk=notification_id)
     subject, text = note.email_texts()  # in the recipient's language
     try:
@@ -32,9 +45,12 @@ def notification_email_send(notification_id: int) -> bool:
             recipient_list=[note.recipient.email],
         )
     except Exception:
-        # Give the claim back so the periodic sweep can try again later.
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        # Give the claim back: the retry (or the periodic sweep) sends it later.
+        Notification.objects.filter(pk=notification_id).update(email_claimed_until=None)
         raise
+    Notification.objects.filter(pk=notification_id).update(
+        emailed_at=timezone.now(), email_claimed_until=None
+    )
     return True
 
 
@@ -42,9 +58,11 @@ def notification_email_send(notification_id: int) -> bool:
 def notifications_email_pending() -> int:
     """Periodic safety net: e-mail notifications whose after-commit task never ran."""
     cutoff = timezone.now() - timedelta(minutes=2)
-    pending = Notification.objects.filter(
-        send_email=True, emailed_at__isnull=True, created_at__lt=cutoff
-    ).values_list("pk", flat=True)[:500]
+    pending = (
+        Notification.objects.filter(send_email=True, emailed_at__isnull=True, created_at__lt=cutoff)
+        .filter(_email_free(timezone.now()))
+        .values_list("pk", flat=True)[:500]
+    )
     sent = 0
     for pk in pending:
         try:
@@ -54,3 +72,19 @@ def notifications_email_pending() -> int:
             log.exception("notification %s: e-mail failed, next sweep retries", pk)
     log.info("notifications_email_pending sent %s", sent)
     return sent
+
+
+@shared_task
+def outbox_drain() -> int:
+    """Every minute (beat): publish the tasks whose after-commit publish did not reach the
+    broker (it was down); see core/outbox.py."""
+    sent = outbox.drain()
+    if sent:
+        log.info("outbox_drain published %s", sent)
+    return sent
+
+
+@shared_task
+def outbox_purge() -> int:
+    """Daily: forget outbox rows the broker took more than a week ago."""
+    return outbox.purge_sent()

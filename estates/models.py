@@ -445,6 +445,19 @@ class ImportBatch(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who asked for the import (the retry after a crash runs as them).
+    apply_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("import requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The running import's claim: a token and a lease its progress keeps renewing. A claim
+    # whose lease ran out belongs to a worker that died; the next attempt takes it over.
+    claim_token = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     objects = EstateScopedQuerySet.as_manager()
 

@@ -41,6 +41,8 @@ class OwnerInvitation(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
+    # A worker sending the e-mail holds it until then; after a crash another one may.
+    email_claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("owner invitation")

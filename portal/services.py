@@ -11,6 +11,7 @@ from core import texts
 from core.audit import record_event
 from core.errors import DomainError
 from core.notifications import notify
+from core.outbox import enqueue_on_commit
 from estates import permissions as P
 from estates.models import Person
 
@@ -49,7 +50,8 @@ def owner_invite(*, person_id: int, actor) -> tuple[OwnerInvitation, str, str]:
         if person.email:
             from .tasks import invitation_email_send
 
-            transaction.on_commit(lambda: invitation_email_send.delay(invitation.pk, token, code))
+            # The clear token and code travel in the message and are blanked once it is sent.
+            enqueue_on_commit(invitation_email_send, invitation.pk, token, code, _secret=True)
     return invitation, token, code
 
 

@@ -8,6 +8,7 @@ import pytest
 from config.celery import app as celery_app
 from estates.choices import Role
 
+from .celery_worker import celery_conf, test_queue, worker  # noqa: F401 - shared fixtures
 from .factories import (
     BuildingFactory,
     EquipmentFactory,

@@ -1,19 +1,29 @@
 """Import services: upload and check a file, then apply it all-or-nothing.
 
 import_upload  saves the file and checks every row: READY, or INVALID with every error.
-import_apply   claims the batch (READY -> APPLYING, one conditional UPDATE: two clicks or two
-               workers never apply twice), checks again (the database may have changed),
-               creates everything in ONE transaction with an audit event per object, then
-               marks the batch APPLIED. Any error: rollback, FAILED with the errors.
+import_enqueue asks a worker to apply a big file (through the outbox, after the commit).
+import_apply   claims the batch (READY -> APPLYING with a token and a lease, one conditional
+               UPDATE: two clicks or two workers never apply at once), checks again (the
+               database may have changed), creates everything in ONE transaction with an
+               audit event per object and marks the batch APPLIED in that same transaction.
+               Any error: rollback, FAILED with the errors.
+import_batches_recover  (beat) a claim whose lease ran out belongs to a worker that died
+               mid-apply; its transaction was rolled back with its connection, so the batch
+               goes back to READY and is queued again. The retry applies it exactly once:
+               the rows and the APPLIED mark commit together, or neither does.
 """
 
 import io
 import logging
 import os
+import time
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +32,7 @@ from core import texts
 from core.audit import record_events_bulk
 from core.errors import DomainError, TransitionError
 from core.notifications import notify
+from core.outbox import enqueue_on_commit
 
 from .. import permissions as P
 from ..choices import ImportKind, ImportStatus
@@ -118,29 +129,39 @@ def _finish_check(batch: ImportBatch, *, errors, row_count, preview):
 # --- Progress ----------------------------------------------------------------------------------
 
 
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.ANJU_IMPORT_LEASE_SECONDS)
+
+
 class Progress:
-    """Writes batch.progress so that the page can poll it while the import runs.
+    """Writes batch.progress so that the page can poll it while the import runs, and renews
+    the claim's lease (a heartbeat: a lease that runs out means the worker died).
 
     Outside a transaction a plain UPDATE commits at once. Inside the import's transaction
     the UPDATE goes through a second connection (PostgreSQL), skipping the row if it is
     locked, so that the page sees it before the import commits. SQLite allows one writer
     at a time: there, progress inside the transaction is not reported."""
 
-    def __init__(self, batch_id: int):
+    def __init__(self, batch_id: int, token: str):
         self.batch_id = batch_id
+        self.token = token
         self.last = -1
+        self.last_beat = time.monotonic()
         self.side = None
         self.side_broken = False
 
     def __call__(self, percent: float):
         percent = max(0, min(100, int(percent)))
-        if percent == self.last:
+        beat_due = time.monotonic() - self.last_beat > _lease().total_seconds() / 4
+        if percent == self.last and not beat_due:
             return
         self.last = percent
+        self.last_beat = time.monotonic()
+        lease_until = timezone.now() + _lease()
         if not connection.in_atomic_block:
-            ImportBatch.objects.filter(pk=self.batch_id, status=ImportStatus.APPLYING).update(
-                progress=percent
-            )
+            ImportBatch.objects.filter(
+                pk=self.batch_id, status=ImportStatus.APPLYING, claim_token=self.token
+            ).update(progress=percent, lease_until=lease_until)
             return
         if connection.vendor != "postgresql" or self.side_broken:
             return
@@ -150,10 +171,10 @@ class Progress:
                 self.side = connection.copy()
             with self.side.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {table} SET progress = %s WHERE id IN "
+                    f"UPDATE {table} SET progress = %s, lease_until = %s WHERE id IN "
                     f"(SELECT id FROM {table} WHERE id = %s AND status = %s "
-                    "FOR UPDATE SKIP LOCKED)",
-                    [percent, self.batch_id, ImportStatus.APPLYING],
+                    "AND claim_token = %s FOR UPDATE SKIP LOCKED)",
+                    [percent, lease_until, self.batch_id, ImportStatus.APPLYING, self.token],
                 )
         except DatabaseError:
             logger.warning("import %s: progress not reported", self.batch_id, exc_info=True)
@@ -168,79 +189,163 @@ class Progress:
 # --- Apply -------------------------------------------------------------------------------------
 
 
-def _claim(batch_id: int) -> bool:
-    """READY -> APPLYING in one conditional UPDATE: only one caller ever wins."""
+class ImportBusy(TransitionError):
+    """Another worker holds a live claim on the batch: ask again in `retry_in` seconds."""
+
+    def __init__(self, message, retry_in: int):
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+class _LostClaim(Exception):
+    """The lease ran out and another attempt took the batch over: this one rolls back."""
+
+
+def _claim(batch: ImportBatch, actor) -> str | None:
+    """READY -> APPLYING in one conditional UPDATE: only one caller ever wins. A claim whose
+    lease ran out (its worker died) may be taken over. Returns the new claim's token."""
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    won = (
+        ImportBatch.objects.filter(pk=batch.pk)
+        .filter(Q(status=ImportStatus.READY) | Q(status=ImportStatus.APPLYING, lease_until__lt=now))
+        .update(
+            status=ImportStatus.APPLYING,
+            progress=0,
+            claim_token=token,
+            lease_until=now + _lease(),
+            apply_requested_by=actor,
+            updated_at=now,
+        )
+    )
+    if won and batch.status == ImportStatus.APPLYING:
+        logger.warning("import %s: took over a claim whose worker stopped", batch.pk)
+    return token if won else None
+
+
+def _fail(batch_id: int, token: str, errors: list[dict]) -> bool:
     return bool(
-        ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.READY).update(
-            status=ImportStatus.APPLYING, progress=0, updated_at=timezone.now()
+        ImportBatch.objects.filter(pk=batch_id, claim_token=token).update(
+            status=ImportStatus.FAILED,
+            errors=errors,
+            error_count=len(errors),
+            progress=0,
+            lease_until=None,
+            updated_at=timezone.now(),
         )
     )
 
 
-def _fail(batch_id: int, errors: list[dict]):
-    ImportBatch.objects.filter(pk=batch_id).update(
-        status=ImportStatus.FAILED,
-        errors=errors,
-        error_count=len(errors),
-        progress=0,
-        updated_at=timezone.now(),
-    )
+def _refuse(batch: ImportBatch):
+    batch.refresh_from_db()
+    if batch.status == ImportStatus.APPLIED:
+        raise TransitionError(_("This file has already been imported."))
+    if batch.status == ImportStatus.APPLYING:
+        left = (batch.lease_until - timezone.now()).total_seconds() if batch.lease_until else 0
+        raise ImportBusy(_("This file is being imported right now."), retry_in=int(left) + 5)
+    raise TransitionError(_("This file cannot be imported; see the errors below."))
+
+
+def import_enqueue(*, batch_id: int, actor) -> ImportBatch:
+    """Queue a READY batch for a worker (after the commit, through the outbox). Its page
+    shows it waiting until the worker starts."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.for_user(actor).select_for_update().filter(pk=batch_id).first()
+        if batch is None:
+            raise DomainError(_("This import does not exist."))
+        P.require(actor, P.IMPORT, batch.estate)
+        if batch.status != ImportStatus.READY:
+            raise TransitionError(
+                _("This file cannot be imported now: %(status)s.")
+                % {"status": batch.get_status_display()}
+            )
+        batch.apply_requested_by = actor
+        batch.save(update_fields=["apply_requested_by", "updated_at"])
+        from ..tasks import import_apply_task
+
+        enqueue_on_commit(import_apply_task, batch.pk, actor.pk)
+    return batch
 
 
 def import_apply(*, batch_id: int, actor) -> ImportBatch:
     """Create what the batch's file describes, all or nothing. Returns the batch, APPLIED or
     FAILED. Raises TransitionError if the batch is not READY (already applied, running, or
-    has errors): calling it twice applies the file once."""
+    has errors): calling it twice applies the file once. ImportBusy (a TransitionError)
+    when another worker is applying it now."""
     batch = ImportBatch.objects.for_user(actor).select_related("estate").filter(pk=batch_id).first()
     if batch is None:
         raise DomainError(_("This import does not exist."))
     P.require(actor, P.IMPORT, batch.estate)
-    if not _claim(batch.pk):
-        batch.refresh_from_db()
-        if batch.status == ImportStatus.APPLIED:
-            raise TransitionError(_("This file has already been imported."))
-        if batch.status == ImportStatus.APPLYING:
-            raise TransitionError(_("This file is being imported right now."))
-        raise TransitionError(_("This file cannot be imported; see the errors below."))
-    progress = Progress(batch.pk)
+    token = _claim(batch, actor)
+    if token is None:
+        _refuse(batch)
+    progress = Progress(batch.pk, token)
+    failure = None
     try:
-        count = _apply(batch, actor, progress)
+        _apply(batch, actor, progress, token)
+    except _LostClaim:
+        logger.warning("import %s: claim lost to a newer attempt; rolled back", batch.pk)
     except _Failed as failed:
-        _fail(batch.pk, failed.errors)
+        failure = failed.errors
     except IntegrityError:
         logger.warning("import %s: integrity error", batch.pk, exc_info=True)
-        _fail(
-            batch.pk,
-            _file_error(
-                texts.gettext(
-                    "Someone changed the same records while the file was being imported. "
-                    "Nothing was imported; upload the file again."
-                )
-            ),
+        failure = _file_error(
+            texts.gettext(
+                "Someone changed the same records while the file was being imported. "
+                "Nothing was imported; upload the file again."
+            )
         )
     except Exception:
         logger.exception("import %s failed", batch.pk)
-        _fail(
-            batch.pk,
-            _file_error(texts.gettext("The import failed unexpectedly. Nothing was imported.")),
-        )
-    else:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.APPLIED,
-            progress=100,
-            applied_count=count,
-            applied_at=timezone.now(),
-            updated_at=timezone.now(),
+        failure = _file_error(
+            texts.gettext("The import failed unexpectedly. Nothing was imported.")
         )
     finally:
         progress.close()
+    if failure is not None:
+        with transaction.atomic():
+            if _fail(batch.pk, token, failure):
+                batch.refresh_from_db()
+                _tell_uploader(batch)
     batch.refresh_from_db()
-    _tell_uploader(batch)
     return batch
 
 
+def import_batches_recover() -> int:
+    """Batches left APPLYING by a worker that died: back to READY (their transaction was
+    rolled back with the dead connection) and queued again as the person who asked."""
+    now = timezone.now()
+    recovered = 0
+    stale = ImportBatch.objects.filter(status=ImportStatus.APPLYING, lease_until__lt=now)
+    for batch in stale.select_related("apply_requested_by"):
+        actor = batch.apply_requested_by
+        if actor is not None and not actor.is_active:
+            actor = None  # nobody to run it as: the page offers the import button again
+        with transaction.atomic():
+            reset = ImportBatch.objects.filter(
+                pk=batch.pk, status=ImportStatus.APPLYING, lease_until__lt=now
+            ).update(
+                status=ImportStatus.READY,
+                progress=0,
+                claim_token="",
+                lease_until=None,
+                apply_requested_by=actor,
+                updated_at=now,
+            )
+            if not reset:
+                continue  # a retry took it over meanwhile
+            recovered += 1
+            logger.warning("import %s: its worker stopped; queued again", batch.pk)
+            if actor is not None:
+                from ..tasks import import_apply_task
+
+                enqueue_on_commit(import_apply_task, batch.pk, actor.pk)
+    return recovered
+
+
 def _tell_uploader(batch: ImportBatch) -> None:
-    """Long imports run in the background: the uploader hears how it ended."""
+    """Long imports run in the background: the uploader hears how it ended (in the same
+    transaction as the end, so exactly once)."""
     if batch.created_by is None:
         return
     name = batch.original_name
@@ -265,7 +370,7 @@ class _Failed(Exception):
         self.errors = errors
 
 
-def _apply(batch: ImportBatch, actor, progress: Progress) -> int:
+def _apply(batch: ImportBatch, actor, progress: Progress, token: str) -> int:
     progress(2)
     try:
         table = parsing.read_table(_stored(batch), batch.kind)
@@ -290,6 +395,23 @@ def _apply(batch: ImportBatch, actor, progress: Progress) -> int:
         if batch.kind == ImportKind.OCCUPANCIES:
             _record_moves(created, actor=actor, note=batch.original_name)
         progress(98)
+        # The APPLIED mark commits with the rows: a worker killed before this commit leaves
+        # nothing behind, and a retry after it finds the batch APPLIED.
+        now = timezone.now()
+        done = ImportBatch.objects.filter(
+            pk=batch.pk, status=ImportStatus.APPLYING, claim_token=token
+        ).update(
+            status=ImportStatus.APPLIED,
+            progress=100,
+            applied_count=len(created),
+            applied_at=now,
+            lease_until=None,
+            updated_at=now,
+        )
+        if not done:
+            raise _LostClaim
+        batch.refresh_from_db()
+        _tell_uploader(batch)
     return len(created)
 
 

@@ -5,9 +5,9 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +26,6 @@ from ..imports import parsing
 from ..imports import services as import_services
 from ..models import Estate, ImportBatch
 from ..selectors import current_estate
-from ..tasks import import_apply_task
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +163,8 @@ def import_upload(request):
 @require_GET
 def import_detail(request, import_pk):
     batch = _badge(_get_batch(request, import_pk))
-    queued = request.GET.get("queued") == "1"
+    # Queued for a worker (or queued again after one died): the page waits for it.
+    queued = request.GET.get("queued") == "1" or bool(batch.apply_requested_by_id)
     polling = batch.status == ImportStatus.APPLYING or (
         queued and batch.status == ImportStatus.READY
     )
@@ -173,6 +173,10 @@ def import_detail(request, import_pk):
         "S": ImportStatus,
         "polling": polling,
         "queued": queued,
+        # The worker stopped renewing its claim: say so rather than show a frozen bar.
+        "stalled": batch.status == ImportStatus.APPLYING
+        and batch.lease_until is not None
+        and batch.lease_until < timezone.now(),
         "poll_url": f"{batch.get_absolute_url()}?partial=progress{'&queued=1' if queued else ''}",
     }
     if request.htmx or request.GET.get("partial") == "progress":
@@ -192,14 +196,6 @@ def import_detail(request, import_pk):
     return render(request, "estates/imports/detail.html", context)
 
 
-def _enqueue(batch_id: int, actor_id: int):
-    try:
-        import_apply_task.delay(batch_id, actor_id)
-    except Exception:  # no broker: do the work here rather than leave the batch waiting
-        log.exception("import %s: could not queue the task; applying in the request", batch_id)
-        import_apply_task(batch_id, actor_id)
-
-
 @staff_required
 @require_POST
 def import_apply(request, import_pk):
@@ -212,8 +208,11 @@ def import_apply(request, import_pk):
         )
         return redirect(batch)
     if batch.row_count > SYNC_APPLY_MAX_ROWS:
-        batch_id, actor_id = batch.pk, request.user.pk
-        transaction.on_commit(lambda: _enqueue(batch_id, actor_id))
+        try:
+            import_services.import_enqueue(batch_id=batch.pk, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect(batch)
         messages.info(
             request,
             _("Importing %(rows)s rows from %(file)s. This page shows the progress.")

@@ -4,96 +4,20 @@ after commit however often their task is delivered; /healthz sees the real broke
 Needs REDIS_URL (CI sets redis://127.0.0.1:6379/0). The worker runs in this process, so it
 sees the test database; transaction=True makes the rows it reads committed."""
 
-import os
-import time
-import uuid
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.core import mail
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
 from core.models import Notification, User
 from core.notifications import notify
 from core.tasks import notification_email_send, notifications_email_pending
-
-REDIS_URL = os.environ.get("REDIS_URL", "")
-needs_redis = pytest.mark.skipif(
-    not REDIS_URL, reason="needs a real Redis broker: set REDIS_URL (CI does)"
-)
+from tests.celery_worker import finished_named, needs_redis, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-CONF_KEYS = (
-    "task_always_eager",
-    "task_default_queue",
-    "worker_hijack_root_logger",
-    "broker_url",
-)
-
-
-def wait_for(predicate, *, what: str, timeout: float = 30.0, interval: float = 0.05):
-    """Poll until predicate() is true; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(interval)
-    pytest.fail(f"timed out after {timeout}s waiting for {what}")
-
-
-@pytest.fixture
-def celery_conf():
-    """Restore the Celery app's configuration after the test changes it."""
-    saved = {key: celery_app.conf[key] for key in CONF_KEYS}
-    yield celery_app.conf
-    celery_app.conf.update(saved)
-
-
-@pytest.fixture
-def worker(settings, celery_conf):
-    """A real worker in a thread of this process, consuming a queue of its own."""
-    import redis
-
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    queue = f"anju-test-{uuid.uuid4().hex[:12]}"
-    celery_conf.task_always_eager = False
-    celery_conf.task_default_queue = queue  # .delay() without a queue now goes here
-    celery_conf.worker_hijack_root_logger = False
-
-    finished: dict[str, SimpleNamespace] = {}
-
-    def on_postrun(sender=None, task_id=None, args=None, retval=None, **kwargs):
-        finished[task_id] = SimpleNamespace(name=sender.name, args=args, retval=retval)
-        connections.close_all()  # the worker thread's own connections, so teardown can drop the DB
-
-    task_postrun.connect(on_postrun, weak=False)
-    try:
-        with start_worker(
-            celery_app,
-            pool="solo",
-            concurrency=1,
-            perform_ping_check=False,
-            queues=[queue],
-            loglevel="WARNING",
-            shutdown_timeout=30,
-        ) as w:
-            yield SimpleNamespace(queue=queue, finished=finished, controller=w)
-    finally:
-        task_postrun.disconnect(on_postrun)
-        client = redis.Redis.from_url(REDIS_URL)
-        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
-        client.close()
-
-
-def finished_named(worker, name: str) -> list[SimpleNamespace]:
-    return [t for t in list(worker.finished.values()) if t.name == name]
 
 
 def make_user(username: str, email: str) -> User:

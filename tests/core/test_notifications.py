@@ -9,8 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from core.models import Notification, User
+from core.models import Notification, OutboxMessage, User
 from core.notifications import notify, unread_count
+from core.outbox import drain
 from core.tasks import notification_email_send, notifications_email_pending
 
 pytestmark = pytest.mark.django_db
@@ -157,23 +158,36 @@ def test_pending_sweep_sends_old_unsent_once(alice, bob):
 
 
 def test_unreachable_broker_does_not_break_the_committed_action(
-    alice, django_capture_on_commit_callbacks
+    eager, alice, django_capture_on_commit_callbacks
 ):
-    """The inbox row is committed; the e-mail is left to the sweep, the caller sees no error."""
+    """The inbox row is committed; the e-mail task waits in the outbox, the caller sees no
+    error, and the drain queues it once the broker is back."""
     from kombu.exceptions import OperationalError
 
     with (
         mock.patch.object(
-            notification_email_send, "delay", side_effect=OperationalError("broker down")
-        ) as delay,
+            notification_email_send, "apply_async", side_effect=OperationalError("broker down")
+        ) as publish,
         django_capture_on_commit_callbacks(execute=True),
     ):
         notify(recipients=[alice], title="报修工单已受理")
 
-    assert delay.called
+    assert publish.called
     note = Notification.objects.get()
     assert note.emailed_at is None and note.send_email is True
     assert mail.outbox == []
+    message = OutboxMessage.objects.get()
+    assert message.sent_at is None and message.attempts == 1
+    assert "broker down" in message.last_error
+    assert message.next_attempt_at > timezone.now()  # backoff: not retried at once
+
+    assert drain() == 0  # not due yet
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    assert drain() == 1
+    assert drain() == 0
+    assert [m.subject for m in mail.outbox] == ["报修工单已受理"]
+    note.refresh_from_db()
+    assert note.emailed_at is not None
 
 
 def test_pending_sweep_goes_on_after_one_failure(alice, bob):

@@ -1,7 +1,7 @@
 """The deadline sweep through a REAL Celery worker (in-thread, solo pool) against Redis: the
 task delivered twice warns, escalates and e-mails exactly once.
 
-Needs REDIS_URL (CI sets redis://127.0.0.1:6379/0); see tests/core/test_celery_worker.py for
+Needs REDIS_URL (CI sets redis://127.0.0.1:6379/0); see tests/celery_worker.py for
 the worker fixture (a queue of its own, eager mode off)."""
 
 from datetime import timedelta
@@ -18,13 +18,7 @@ from maintenance.choices import Status as S
 from maintenance.models import Ticket, TicketReminder
 from maintenance.tasks import ticket_deadline_sweep
 
-from ..core.test_celery_worker import (  # noqa: F401 - fixtures used by name
-    celery_conf,
-    finished_named,
-    needs_redis,
-    wait_for,
-    worker,
-)
+from ..celery_worker import finished_named, needs_redis, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 M = timedelta(minutes=1)
