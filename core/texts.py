@@ -62,6 +62,12 @@ class Message:
         message.params = dict(data.get("params") or {})
         return message
 
+    def with_params(self, **params) -> Message:
+        """A copy with more parameters."""
+        copy = Message.from_data(self.data)
+        copy.params.update({key: _param_data(value) for key, value in params.items()})
+        return copy
+
     @property
     def data(self) -> dict:
         if self.text is not None:

@@ -43,9 +43,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from core import texts
 from core.notifications import notify
 from estates.choices import Role
 from estates.models import StaffMembership
@@ -123,48 +122,43 @@ class Recipients:
                 self.users.setdefault(pk, None)
 
 
-def _local(when) -> str:
-    return timezone.localtime(when).strftime("%m-%d %H:%M")
-
-
 def _title(deadline, kind, rows):
-    """A callable rendering the title in the recipient's language (see core.notifications)."""
-    label, count = Deadline(deadline).label, len(rows)
+    """The title as a message: each reader sees it in their language, times in their format."""
+    label, count = Deadline(deadline), len(rows)
     if count == 1:
-        args = {"number": rows[0].number, "time": _local(rows[0].due)}
+        args = {"number": rows[0].number, "time": rows[0].due, "deadline": label}
         if kind == ReminderKind.WARNING:
-            text = lambda: _("%(number)s: %(deadline)s deadline at %(time)s")  # noqa: E731
-        else:
-            text = lambda: _(  # noqa: E731
-                "%(number)s is overdue: %(deadline)s deadline passed at %(time)s"
-            )
-        return lambda: text() % {**args, "deadline": str(label)}
+            return texts.gettext("%(number)s: %(deadline)s deadline at %(time)s", **args)
+        return texts.gettext(
+            "%(number)s is overdue: %(deadline)s deadline passed at %(time)s", **args
+        )
     if kind == ReminderKind.WARNING:
-        return lambda: (
-            ngettext(
-                "%(count)d ticket near its %(deadline)s deadline",
-                "%(count)d tickets near their %(deadline)s deadline",
-                count,
-            )
-            % {"count": count, "deadline": str(label)}
-        )
-    return lambda: (
-        ngettext(
-            "%(count)d ticket overdue: %(deadline)s deadline passed",
-            "%(count)d tickets overdue: %(deadline)s deadline passed",
+        return texts.ngettext(
+            "%(count)d ticket near its %(deadline)s deadline",
+            "%(count)d tickets near their %(deadline)s deadline",
             count,
+            deadline=label,
         )
-        % {"count": count, "deadline": str(label)}
+    return texts.ngettext(
+        "%(count)d ticket overdue: %(deadline)s deadline passed",
+        "%(count)d tickets overdue: %(deadline)s deadline passed",
+        count,
+        deadline=label,
     )
 
 
-def _body(rows) -> str:
+def _body(rows):
     if len(rows) == 1:
         return ""
-    lines = [f"{r.number} · {_local(r.due)}" for r in rows[:DIGEST_LINES]]
+    shown = rows[:DIGEST_LINES]
+    # One line per ticket: "R-001 · <due, in the reader's format>".
+    pattern = "\n".join(f"%(number{i})s · %(due{i})s" for i in range(len(shown)))
+    params = {}
+    for i, r in enumerate(shown):
+        params[f"number{i}"], params[f"due{i}"] = r.number, r.due
     if len(rows) > DIGEST_LINES:
-        lines.append(f"… +{len(rows) - DIGEST_LINES}")
-    return "\n".join(lines)
+        pattern += f"\n… +{len(rows) - DIGEST_LINES}"
+    return texts.compose(pattern, **params)
 
 
 def _notify(deadline: str, kind: str, rows: list[Row], staff: Recipients) -> int:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import texts
 from estates.choices import Role
 
 from ..choices import FollowUpMethod
@@ -32,7 +33,7 @@ def ticket_verify(*, ticket_id, actor, passed: bool, reason="", version=None):
                 t, actor, "ticket_verified", ["status", "verified_at"], changes=changes, note=reason
             )
             if not as_owner:
-                _tell_owner(t, lambda: _("Repair %(number)s was checked: how did we do?"))
+                _tell_owner(t, texts.gettext("Repair %(number)s was checked: how did we do?"))
         else:
             changes = _status_change(t, S.DISPATCHED)
             t.completed_at, t.accepted_at = None, None
@@ -44,7 +45,7 @@ def ticket_verify(*, ticket_id, actor, passed: bool, reason="", version=None):
                 changes=changes,
                 note=reason,
             )
-            _tell([t.technician], t, lambda: _("Job %(number)s reopened"), reason)
+            _tell([t.technician], t, texts.gettext("Job %(number)s reopened"), reason)
     return t
 
 
@@ -95,7 +96,7 @@ def ticket_rate(*, ticket_id, actor, rating: int, comment="", version=None):
             _tell(
                 _staff(t.estate, Role.MANAGER, Role.CUSTOMER_SERVICE),
                 t,
-                lambda: _("Low rating for %(number)s"),
+                texts.gettext("Low rating for %(number)s"),
                 comment,
             )
     return t

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import texts
 from core.errors import DomainError
 from estates.choices import Role
 from estates.models import StaffMembership
@@ -50,10 +51,14 @@ def ticket_dispatch(*, ticket_id, actor, technician, reason="", version=None):
             changes=changes,
             note=reason,
         )
-        _tell([technician], t, lambda: _("New job %(number)s"), t.description[:200])
+        _tell([technician], t, texts.gettext("New job %(number)s"), t.description[:200])
         if previous is not None:
-            _tell([previous], t, lambda: _("Job %(number)s was given to someone else"), reason)
-            _tell_owner(t, lambda: _("Another technician takes over %(number)s"), str(technician))
+            _tell([previous], t, texts.gettext("Job %(number)s was given to someone else"), reason)
+            _tell_owner(
+                t, texts.gettext("Another technician takes over %(number)s"), str(technician)
+            )
         else:
-            _tell_owner(t, lambda: _("A technician is on the way for %(number)s"), str(technician))
+            _tell_owner(
+                t, texts.gettext("A technician is on the way for %(number)s"), str(technician)
+            )
     return t

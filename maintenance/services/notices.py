@@ -42,10 +42,10 @@ def _tell(users, ticket, title, body="", url=None):
             recipients.append(user)
     if not recipients:
         return
-    number = ticket.number
     notify(
         recipients=recipients,
-        title=lambda: title() % {"number": number},
+        # A message with %(number)s, shown in each reader's language when read.
+        title=title.with_params(number=ticket.number),
         body=body,
         url=url or ticket.get_absolute_url(),
     )

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import texts
+
 from .. import sla
 from ..choices import Status as S
 from ..deadlines import DEADLINES, DUE_FIELDS
@@ -70,7 +72,7 @@ def ticket_reject(*, ticket_id, actor, reason, version=None):
             changes=changes,
             note=reason,
         )
-        _tell_owner(t, lambda: _("Your repair request %(number)s was not accepted"), reason)
+        _tell_owner(t, texts.gettext("Your repair request %(number)s was not accepted"), reason)
     return t
 
 
@@ -84,5 +86,5 @@ def ticket_cancel(*, ticket_id, actor, reason="", version=None):
         t.closed_at = timezone.now()
         _save(t, actor, "ticket_cancelled", ["status", "closed_at"], changes=changes, note=reason)
         if not owner:
-            _tell_owner(t, lambda: _("Your repair request %(number)s was cancelled"), reason)
+            _tell_owner(t, texts.gettext("Your repair request %(number)s was cancelled"), reason)
     return t

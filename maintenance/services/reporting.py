@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import texts
 from core.audit import record_event
 from core.errors import DomainError
 from estates.choices import Role
@@ -116,14 +117,14 @@ def _create_ticket(*, estate, data: ReportData, channel, actor, reporter, photos
             _tell(
                 on_duty + _staff(estate, Role.MANAGER),
                 ticket,
-                lambda: _("Emergency repair %(number)s"),
+                texts.gettext("Emergency repair %(number)s"),
                 ticket.description[:200],
             )
         else:
             _tell(
                 _staff(estate, Role.CUSTOMER_SERVICE),
                 ticket,
-                lambda: _("New repair request %(number)s"),
+                texts.gettext("New repair request %(number)s"),
                 ticket.description[:200],
             )
     return ticket

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import texts
 from core.audit import record_event
 from estates.choices import ServiceLevel
 from estates.models import Estate
@@ -35,7 +36,10 @@ def sla_apply_preset(*, estate, actor) -> int:
             for priority, m in preset.items()
         )
         record_event(
-            estate, actor=actor, verb="sla_preset", note=str(estate.get_service_level_display())
+            estate,
+            actor=actor,
+            verb="sla_preset",
+            note=texts.compose("%(level)s", level=texts.choice(ServiceLevel, estate.service_level)),
         )
     return len(preset)
 

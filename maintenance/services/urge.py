@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import texts
 from core.audit import record_event
 from core.errors import DomainError
 from estates.choices import Role
@@ -38,7 +39,7 @@ def ticket_urge(*, ticket_id, actor):
         _tell(
             [t.technician, *_staff(t.estate, Role.CUSTOMER_SERVICE)],
             t,
-            lambda: _("The owner urges %(number)s"),
+            texts.gettext("The owner urges %(number)s"),
             t.description[:200],
         )
     return t

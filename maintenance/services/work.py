@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import texts
 from core.money import money, money_sum
 
 from .. import sla
@@ -67,10 +68,15 @@ def ticket_pause(*, ticket_id, actor, reason: str, note="", version=None):
             "ticket_paused",
             ["status", "pause_reason", "paused_since", "paused_from"],
             changes=changes,
-            note=f"{t.get_pause_reason_display()} {note}".strip(),
+            # The reason's label in the reader's language, then what the technician typed.
+            note=texts.compose(
+                "%(reason)s %(note)s" if note else "%(reason)s",
+                reason=texts.choice(PauseReason, reason),
+                note=note,
+            ),
         )
         if reason == PauseReason.OWNER:
-            _tell_owner(t, lambda: _("Repair %(number)s waits for you"), note)
+            _tell_owner(t, texts.gettext("Repair %(number)s waits for you"), note)
     return t
 
 
@@ -172,6 +178,6 @@ def ticket_complete(
             note=work_done[:200],
         )
         _tell_owner(
-            t, lambda: _("Repair %(number)s is done: please check and rate it"), work_done[:200]
+            t, texts.gettext("Repair %(number)s is done: please check and rate it"), work_done[:200]
         )
     return t

@@ -993,3 +993,20 @@ def test_another_module_opens_a_ticket_that_links_back(world, client):
         with pytest.raises(ValueError):
             svc.ticket_open_from(estate=world.estate, data=data, source_label="x", source_url=bad)
     assert Ticket.objects.count() == 1
+
+
+def test_a_pause_told_in_chinese_reads_in_english_and_the_other_way_round(world, tech):
+    from django.utils import translation
+
+    ticket = ticket_in(world, S.ACCEPTED)
+    with translation.override("zh-hans"):  # the technician's phone speaks Chinese
+        svc.ticket_pause(ticket_id=ticket.pk, actor=tech, reason=PauseReason.OWNER, note="敲门无人")
+    note = Notification.objects.filter(recipient=world.owner).latest("id")
+    event = timeline_for(ticket, verbs=["ticket_paused"])[0]
+    with translation.override("en"):
+        assert str(note.title) == f"Repair {ticket.number} waits for you"
+        assert str(event.note) == "Waiting for the owner 敲门无人"
+    with translation.override("zh-hans"):
+        assert str(note.title) == f"报修 {ticket.number} 等待您的配合"
+        assert str(event.note) == f"{PauseReason.OWNER.label} 敲门无人"
+        assert "Waiting" not in str(event.note)

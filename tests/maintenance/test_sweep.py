@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from core.models import Notification
 from estates.choices import Role
@@ -41,7 +42,8 @@ def set_due(ticket, **dues):
 
 
 def local(when) -> str:
-    return timezone.localtime(when).strftime("%m-%d %H:%M")
+    """A time as notifications show it (rendered when read, in the reader's format)."""
+    return date_format(timezone.localtime(when), "DATETIME_FORMAT")
 
 
 def totals() -> tuple[int, int]:
