@@ -1,4 +1,5 @@
-"""Uploads are checked by what they contain (magic bytes), not by their name, and by size."""
+"""Import files are checked by what they contain (magic bytes), not by their name, and by
+size. Photos and documents kept as attachments go through core.attachments instead."""
 
 import filetype
 from django.conf import settings
@@ -6,8 +7,6 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
-PDF_TYPES = {"application/pdf"}
 XLSX_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/zip",

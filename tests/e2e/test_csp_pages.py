@@ -53,3 +53,30 @@ def test_staff_pages_under_the_csp(world, page):
     page.get_by_test_id("print-label").click()
     assert page.evaluate("window.printed") is True
     assert bad_responses(page) == []
+
+
+def test_admin_pages_under_the_csp(world, page):
+    from django.utils import timezone
+
+    from maintenance.models import Ticket
+
+    from ..factories import UserFactory
+
+    UserFactory(username="root", is_superuser=True, is_staff=True, password=PASSWORD)
+    ticket = Ticket.objects.create(
+        estate=world.estate,
+        unit=world.unit,
+        category="plumbing",
+        description="漏水",
+        reported_at=timezone.now(),
+    )
+    sign_in(page, "root", PASSWORD, "/admin/")
+    for url in (
+        "/admin/",
+        "/admin/maintenance/ticket/",
+        f"/admin/maintenance/ticket/{ticket.pk}/change/",
+        "/admin/core/user/add/",
+    ):
+        response = page.goto(url)
+        assert response.status == 200, url
+    assert bad_responses(page) == []

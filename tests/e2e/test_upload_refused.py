@@ -53,4 +53,11 @@ def test_a_refused_photo_is_summarised_and_focused_on_a_phone(world, new_context
     image = page.get_by_test_id("report-photos").locator("img")
     expect(image).to_have_count(1)
     assert image.evaluate("img => img.complete && img.naturalWidth") == 320
+    # Opened on its own (the link opens it in a new tab): shown as an image in a sandboxed
+    # document, without a CSP violation.
+    photo_url = page.get_by_test_id("report-photos").locator("a").get_attribute("href")
+    response = page.goto(photo_url)
+    assert response.headers["content-type"] == "image/png"
+    assert response.headers["content-security-policy"].startswith("sandbox")
+    assert page.locator("img").evaluate("img => img.complete && img.naturalWidth") == 320
     assert bad_responses(page) == []

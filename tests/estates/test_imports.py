@@ -577,6 +577,9 @@ def test_upload_form_rejects_png_and_too_large_next_to_the_field(
         reverse("staff:import_upload"), {"kind": "units", "file": csv_file(UNITS_CSV)}
     )
     assert "too large" in response.context["form"].errors["file"][0]
+    # Also in the error summary at the top of the form (focused by static/anju/app.js).
+    summary = response.content.decode().split("data-error-summary", 1)[1].split("</div>")[0]
+    assert 'href="#id_file"' in summary and "too large" in summary
     assert ImportBatch.objects.count() == 0
 
 
