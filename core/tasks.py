@@ -3,12 +3,18 @@ notification is e-mailed once however many times the task runs or is redelivered
 
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from . import outbox
 from .models import Notification
@@ -88,3 +94,38 @@ def outbox_drain() -> int:
 def outbox_purge() -> int:
     """Daily: forget outbox rows the broker took more than a week ago."""
     return outbox.purge_sent()
+
+
+# The link is made when the mail is sent, so only the user id travels through the outbox.
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, retry_backoff_max=1800, max_retries=8)
+def password_setup_email_send(user_id: int) -> bool:
+    """E-mail a new login (no password yet) a link to choose one. Once the password is set
+    or the user signed in, it sends nothing: a repeated delivery is harmless (every link
+    stops working when the password is set)."""
+    user = (
+        get_user_model()
+        .objects.filter(pk=user_id, is_active=True, last_login__isnull=True)
+        .exclude(email="")
+        .first()
+    )
+    if user is None or user.has_usable_password():
+        return False
+    site = urlsplit(settings.SITE_URL)
+    context = {
+        "email": user.email,
+        "domain": site.netloc,
+        "site_name": site.netloc,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": site.scheme or "https",
+    }
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        PasswordResetForm().send_mail(
+            "registration/password_reset_subject.txt",
+            "registration/password_reset_email.html",
+            context,
+            settings.DEFAULT_FROM_EMAIL,
+            user.email,
+        )
+    return True

@@ -1,5 +1,4 @@
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,6 +6,8 @@ from django.utils.translation import gettext as _
 from core.audit import record_event, timeline_for
 from core.feedback import run_service
 from core.listing import list_context
+from core.outbox import enqueue_on_commit
+from core.tasks import password_setup_email_send
 
 from .. import permissions as P
 from .. import services
@@ -42,7 +43,7 @@ def membership_list(request):
     return render(request, "estates/membership_list.html", ctx)
 
 
-def _new_staff_user(form, actor, request):
+def _new_staff_user(form, actor):
     """A new login with no usable password; the person sets one through the reset e-mail."""
     data = form.cleaned_data
     user = get_user_model().objects.create_user(
@@ -54,11 +55,9 @@ def _new_staff_user(form, actor, request):
     )
     record_event(user, actor=actor, verb="created")
     if user.email:
-        reset = PasswordResetForm({"email": user.email})
-        if reset.is_valid():
-            transaction.on_commit(
-                lambda: reset.save(request=request, use_https=request.is_secure())
-            )
+        # After the commit, through the outbox: a mail server or broker that is down does
+        # not turn the saved staff member into an error page, and the mail still goes out.
+        enqueue_on_commit(password_setup_email_send, user.pk)
     return user
 
 
@@ -73,7 +72,7 @@ def membership_create(request):
 
         def create():
             with transaction.atomic():
-                user = form.existing_user() or _new_staff_user(form, request.user, request)
+                user = form.existing_user() or _new_staff_user(form, request.user)
                 return services.membership_create(
                     estate=estate,
                     actor=request.user,
