@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.dates import date_formatter
@@ -108,3 +109,19 @@ def test_rows_match_the_tickets(world):
     assert by_pk[flagged.pk]["late"] and by_pk[late.pk]["late"]
     assert not by_pk[waiting.pk]["late"]  # the clock stops while waiting for the owner
     assert by_pk[closed.pk]["next_due"] == ""
+
+
+def test_table_rows_are_escaped_and_show_the_deadline(world, login):
+    ticket = report(world, unit=None, category=Category.ELEVATOR)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        unit=None, building=world.building, location='1号电梯 <轿厢> & "B"', onsite_overdue=True
+    )
+    late = dispatched(world)
+    html = login(world.manager).get(reverse("maintenance:ticket_board")).content.decode()
+    row = html[html.index(f'<tr data-ticket="{ticket.pk}">') :]
+    row = row[: row.index("</tr>")]
+    assert f'<a href="{ticket.get_absolute_url()}">{ticket.number}</a>' in row
+    assert "3栋 · 1号电梯 &lt;轿厢&gt; &amp; &quot;B&quot;" in row
+    assert 'data-testid="overdue"' in row and "Response · " in row
+    assert row.count("<td") == 8 + ("<th>Estate</th>" in html)  # the estate column or not
+    assert f'<tr data-ticket="{late.pk}">' in html
