@@ -101,10 +101,13 @@ class Message:
         try:
             return text % params
         except (KeyError, TypeError, ValueError):
-            # A translation that does not fit its parameters: fall back to the msgid.
-            return (self.plural if self.plural and params.get("count") != 1 else self.msgid) % (
-                params
-            )
+            pass
+        # A translation that does not fit its parameters: the msgid, else the bare text.
+        source = self.plural if self.plural and params.get("count") != 1 else self.msgid
+        try:
+            return source % params
+        except (KeyError, TypeError, ValueError):
+            return text
 
     # -- behave like a lazy string where text is expected
     def __str__(self) -> str:

@@ -163,3 +163,9 @@ def test_a_timeline_written_in_chinese_reads_in_english(world, client):
     assert "status: " in timeline.lower()
     timeline = person_page[person_page.index('data-testid="timeline"') :]
     assert "S01 · Owner" in timeline and "业主" not in timeline
+
+
+def test_a_message_missing_a_parameter_shows_its_text_instead_of_failing():
+    stored = texts.Message.from_data({"msgid": "Import failed: %(file)s", "params": {}})
+    with translation.override("en"):
+        assert str(stored) == "Import failed: %(file)s"
