@@ -136,3 +136,41 @@ def test_the_original_name_is_cut_to_its_last_part():
     assert prepared.original_name == "passwd.jpg"
     prepared = prepare_upload(image_file("C:\\Users\\me\\photo.jpg"))
     assert prepared.original_name == "photo.jpg"
+
+
+def test_object_storage_by_configuration_with_private_objects(tmp_path):
+    """S3_BUCKET switches the default storage (every upload) to django-storages' S3 backend,
+    private objects and short-lived signed URLs; without it, files stay under MEDIA_ROOT."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.STORAGES['default']))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "ANJU_VAR_DIR": str(tmp_path),
+        "S3_BUCKET": "anju-media",
+        "S3_ENDPOINT_URL": "https://oss-cn-hangzhou.aliyuncs.com",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    storage = json.loads(out.stdout.strip().splitlines()[-1])
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert options["bucket_name"] == "anju-media" and options["default_acl"] == "private"
+    assert options["querystring_auth"] is True and options["file_overwrite"] is False
+    assert options["endpoint_url"] == "https://oss-cn-hangzhou.aliyuncs.com"
+    assert settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")

@@ -240,3 +240,14 @@ def test_an_oversize_after_photo_is_summarised_at_the_top_of_the_complete_form(
     assert "big.png: The file is too large (2.9\xa0KB)." in summary
     assert "Accepted: JPEG, PNG or WebP photos, at most 1.0\xa0KB each." in summary
     assert not TicketPhoto.objects.exists()
+
+
+def test_x_sendfile_hands_the_path_to_the_proxy(world, login, settings):
+    settings.ANJU_ATTACHMENT_SERVE = "x-sendfile"
+    owner_report(login(world.owner), world.unit, [SimpleUploadedFile("a.png", png_bytes())])
+    photo = TicketPhoto.objects.get()
+    served = login(world.manager).get(photo_urls(photo)[0])
+    assert served["X-Sendfile"] == photo.file.path and served.content == b""
+    assert served["Content-Type"] == "image/png"
+    assert served["Content-Disposition"] == 'inline; filename="a.png"'
+    assert served["Content-Security-Policy"].startswith("sandbox")
