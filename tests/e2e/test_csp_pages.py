@@ -39,6 +39,27 @@ def test_staff_pages_under_the_csp(world, page):
         assert response.status == 200, url
         assert "script-src 'self'" in response.headers["content-security-policy"]
 
+    # An import's progress bar gets its width from data-progress (no style attribute).
+    from estates.choices import ImportStatus
+    from estates.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        estate=world.estate,
+        kind="units",
+        file="imports/x.csv",
+        original_name="x.csv",
+        created_by=manager,
+        status=ImportStatus.APPLYING,
+        progress=40,
+        row_count=10,
+    )
+    page.goto(batch.get_absolute_url())
+    bar = page.locator("[data-progress]")
+    expect(bar).to_have_text("40%")
+    ratio = bar.evaluate("b => b.getBoundingClientRect().width / b.parentNode.clientWidth")
+    assert 0.38 < ratio < 0.42, ratio
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED)
+
     # The preset button asks first (data-confirm): dismissed, nothing is posted.
     page.goto(reverse("maintenance:sla_settings"))
     asked = []
