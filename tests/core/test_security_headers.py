@@ -91,6 +91,26 @@ def test_no_template_has_inline_handlers_scripts_or_styles():
     assert problems == []
 
 
+def test_no_html_written_in_python_has_inline_handlers_scripts_or_styles():
+    """Some HTML is written in Python (the board's rows, format_html in helpers): the same
+    rules hold there."""
+    problems = []
+    for app in ("config", "core", "estates", "maintenance", "portal"):
+        for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            for number, line in enumerate(text.splitlines(), start=1):
+                for label, pattern in (
+                    ("inline on…= handler", INLINE_HANDLER),
+                    ("inline <script>", INLINE_SCRIPT),
+                    ("style attribute", STYLE_ATTRIBUTE),
+                ):
+                    if pattern.search(line):
+                        problems.append(f"{path.relative_to(settings.BASE_DIR)}:{number}: {label}")
+    assert problems == []
+
+
 def test_the_guard_sees_what_it_should():
     assert INLINE_HANDLER.search('<select class="x" onchange="this.form.submit()">')
     assert INLINE_HANDLER.search('<button\n  onclick="go()">')

@@ -23,6 +23,15 @@ def test_staff_pages_under_the_csp(world, page):
         page.locator("[data-testid=estate-switch] select").select_option(str(world.estate.pk))
     expect(page.locator("[data-testid=estate-switch] select")).to_have_value(str(world.estate.pk))
 
+    from estates.choices import Role
+    from maintenance import services
+
+    ticket = services.ticket_report_by_staff(  # so the board has a row, the ticket page forms
+        actor=world.staff[Role.CUSTOMER_SERVICE],
+        estate=world.estate,
+        data=services.ReportData(category="plumbing", description="漏水", unit=world.unit),
+        channel="phone",
+    )
     urls = [
         reverse("staff:dashboard"),
         reverse("staff:unit_list"),
@@ -31,6 +40,7 @@ def test_staff_pages_under_the_csp(world, page):
         reverse("staff:equipment_label", kwargs={"equipment_pk": world.equipment.pk}),
         reverse("staff:import_list"),
         reverse("maintenance:ticket_board"),
+        ticket.get_absolute_url(),
         reverse("maintenance:ticket_create"),
         reverse("maintenance:sla_settings"),
     ]
