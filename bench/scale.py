@@ -151,8 +151,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--estate", default="bench", help="estate code")
     args = parser.parse_args(argv)
     prepare_database()
+    from .calibrate import Calibration, ratios
+    from .environment import environment
+
+    calibration = Calibration()
+    calibration.sample(5)
     started = time.perf_counter()
     estate, created = generate_units(args.units, args.estate)
+    seconds = time.perf_counter() - started
+    calibration.sample(5)
     result = {
         "bench": "scale",
         "vendor": connection.vendor,
@@ -160,7 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         "n_units": Unit.objects.filter(estate=estate).count(),
         "buildings": estate.buildings.count(),
         "created": created,
-        "seconds": round(time.perf_counter() - started, 2),
+        "seconds": round(seconds, 2),
+        **calibration.figures(),
     }
+    result.update(ratios(result, result, seconds=["seconds"]))
+    result["environment"] = environment()
     print(json.dumps(result, ensure_ascii=False))
     return 0
