@@ -18,7 +18,7 @@ from ..choices import Status as S
 from ..filters import TicketFilter
 from ..models import Ticket
 from ..selectors import board_tickets, open_emergencies, status_counts
-from .board_rows import board_rows, table_rows_html
+from .board_rows import board_rows, estates_of, table_rows_html
 
 BOARD_SORTS = {
     "-reported_at": ["-reported_at", "-id"],
@@ -38,10 +38,11 @@ def ticket_board(request):
     )
     now = timezone.now()
     estate = current_estate(request)
-    estates = {estate.pk: estate for estate in my_estates(request)}
+    estates = estates_of(ctx["rows"], my_estates(request))
     ctx["rows"] = board_rows(ctx["rows"], estates=estates, now=now)
     ctx["rows_html"] = table_rows_html(ctx["rows"], show_estate=estate is None)
-    emergencies = board_rows(open_emergencies(tickets), estates=estates, now=now)
+    emergencies = open_emergencies(tickets)
+    emergencies = board_rows(emergencies, estates=estates_of(emergencies, estates), now=now)
     counts = status_counts(tickets)
     chosen = request.GET.get("status", "")
     tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.dates import date_formatter
+from estates.models import Estate
 
 from ..choices import OPEN_STATUSES, STATUS_COLOURS, Category, Deadline, Priority, Status
 from .common import PRIORITY_COLOURS, next_deadline
@@ -71,6 +72,17 @@ def _technician(v) -> str:
         return ""
     full_name = f"{v['technician__first_name']} {v['technician__last_name']}".strip()
     return v["technician__display_name"] or full_name or v["technician__username"]
+
+
+def estates_of(values, estates) -> dict:
+    """{id: Estate} for the rows' estates: those the request loaded already (`estates`, a
+    list or a dict), and any other in one query (none when the tickets are scoped to them;
+    an inactive estate a company administrator still sees is the exception)."""
+    by_id = estates if isinstance(estates, dict) else {estate.pk: estate for estate in estates}
+    missing = {v["estate_id"] for v in values} - by_id.keys()
+    if missing:
+        by_id = {**by_id, **Estate.objects.in_bulk(missing)}
+    return by_id
 
 
 def board_rows(values, *, estates: dict, now) -> list[BoardRow]:

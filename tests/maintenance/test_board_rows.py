@@ -13,7 +13,7 @@ from maintenance import services
 from maintenance.choices import Category, PauseReason, Priority, Status
 from maintenance.models import Ticket
 from maintenance.selectors import board_tickets
-from maintenance.views.board_rows import board_rows
+from maintenance.views.board_rows import board_rows, estates_of
 from maintenance.views.common import ticket_badges
 
 from ..factories import EquipmentFactory, UnitFactory, UserFactory
@@ -125,3 +125,13 @@ def test_table_rows_are_escaped_and_show_the_deadline(world, login):
     assert 'data-testid="overdue"' in row and "Response · " in row
     assert row.count("<td") == 8 + ("<th>Estate</th>" in html)  # the estate column or not
     assert f'<tr data-ticket="{late.pk}">' in html
+
+
+def test_estates_of_loads_only_the_estates_the_request_lacks(world, django_assert_num_queries):
+    rows = [{"estate_id": world.estate.pk}, {"estate_id": world.other_estate.pk}]
+    with django_assert_num_queries(0):
+        assert estates_of(rows[:1], [world.estate]) == {world.estate.pk: world.estate}
+    with django_assert_num_queries(1):
+        found = estates_of(rows, [world.estate])
+    assert found[world.other_estate.pk].name == world.other_estate.name
+    assert board_rows([], estates=found, now=timezone.now()) == []
