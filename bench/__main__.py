@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import django
 
+    from bench import environment
+
+    environment.START_LOAD = os.getloadavg()[0]
     django.setup()
     module = importlib.import_module(f"bench.{argv[0]}")
     return module.main(argv[1:]) or 0

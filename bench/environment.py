@@ -28,6 +28,21 @@ def _python_executable() -> str:
     return os.path.realpath(getattr(sys, "_base_executable", sys.executable))
 
 
+START_LOAD: float | None = None  # the 1-minute load average when the benchmark started
+
+
+def warnings_for(info: dict) -> list[str]:
+    """What makes this run's milliseconds not comparable with a quiet reference run."""
+    notes = []
+    if info.get("load_avg_start") is not None and info["load_avg_start"] > 1:
+        notes.append("busy machine at the start (load average > 1): compare the ratios")
+    if info.get("psycopg", "").endswith("python"):
+        notes.append("pure-Python psycopg: install psycopg[binary]")
+    if info.get("debug") or info.get("template_debug"):
+        notes.append("DEBUG on")
+    return notes
+
+
 def environment() -> dict:
     from django.conf import settings
     from django.db import connection
@@ -53,4 +68,6 @@ def environment() -> dict:
             cursor.execute("SHOW server_version")
             info["postgresql"] = cursor.fetchone()[0]
     info["argv"] = " ".join(sys.argv[1:])
+    info["load_avg_start"] = None if START_LOAD is None else round(START_LOAD, 2)
+    info["warnings"] = warnings_for(info)
     return info

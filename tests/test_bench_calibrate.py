@@ -26,3 +26,11 @@ def test_ratios_divide_wall_cpu_and_seconds_by_the_calibration():
     assert ratios(
         result, calibration, wall=["p95_ms"], cpu=["p50_cpu_ms"], seconds=["sweep_s"]
     ) == {"p95_ratio": 2.5, "p50_cpu_ratio": 1.5, "sweep_ratio": 100.0}
+
+
+def test_environment_warns_about_what_makes_figures_incomparable():
+    from bench.environment import warnings_for
+
+    assert warnings_for({"load_avg_start": 0.4, "psycopg": "3.3 binary", "debug": False}) == []
+    notes = warnings_for({"load_avg_start": 3.0, "psycopg": "3.3 python", "debug": True})
+    assert len(notes) == 3 and "ratios" in notes[0]
