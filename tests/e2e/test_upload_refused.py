@@ -19,6 +19,15 @@ PASSWORD = "Wang-Xiaoming-2026!"
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
 
+def loaded_width(page, image) -> int:
+    """The image's natural width once the browser has loaded it (it may still be loading,
+    or wait for scrolling when lazy, right after the page arrived)."""
+    image.scroll_into_view_if_needed()
+    handle = image.element_handle()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=handle)
+    return handle.evaluate("img => img.naturalWidth")
+
+
 def test_a_refused_photo_is_summarised_and_focused_on_a_phone(world, new_context, tmp_path):
     world.owner.set_password(PASSWORD)
     world.owner.save()
@@ -52,12 +61,12 @@ def test_a_refused_photo_is_summarised_and_focused_on_a_phone(world, new_context
     expect(page).to_have_url(re.compile(r"/portal/repairs/\d+/(#id_photos)?$"))
     image = page.get_by_test_id("report-photos").locator("img")
     expect(image).to_have_count(1)
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 320
+    assert loaded_width(page, image) == 320
     # Opened on its own (the link opens it in a new tab): shown as an image in a sandboxed
     # document, without a CSP violation.
     photo_url = page.get_by_test_id("report-photos").locator("a").get_attribute("href")
     response = page.goto(photo_url)
     assert response.headers["content-type"] == "image/png"
     assert response.headers["content-security-policy"].startswith("sandbox")
-    assert page.locator("img").evaluate("img => img.complete && img.naturalWidth") == 320
+    assert loaded_width(page, page.locator("img")) == 320
     assert bad_responses(page) == []
