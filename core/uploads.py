@@ -5,7 +5,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 XLSX_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -16,9 +16,11 @@ XLSX_TYPES = {
 def check_size(upload, max_bytes: int | None = None):
     limit = max_bytes or settings.ANJU_UPLOAD_MAX_BYTES
     if upload.size > limit:
+        # Lazy with params (not formatted here): an import stores the message as a key and
+        # its reader sees it in their own language.
         raise ValidationError(
-            _("The file is too large (%(size)s); the limit is %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            _("The file is too large (%(size)s); the limit is %(limit)s."),
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             code="too_large",
         )
 

@@ -169,3 +169,21 @@ def test_a_message_missing_a_parameter_shows_its_text_instead_of_failing():
     stored = texts.Message.from_data({"msgid": "Import failed: %(file)s", "params": {}})
     with translation.override("en"):
         assert str(stored) == "Import failed: %(file)s"
+
+
+def test_an_upload_check_error_is_kept_as_a_key_and_read_in_the_readers_language():
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.uploads import check_size
+
+    upload = SimpleUploadedFile("big.csv", b"x" * 2048)
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        check_size(upload, max_bytes=1024)  # raised while a Chinese user uploads
+    stored = texts.Message.from_data(
+        json.loads(json.dumps(texts.from_validation_error(caught.value).data))
+    )
+    with translation.override("en"):
+        assert str(stored).startswith("The file is too large (")
+    with translation.override("zh-hans"):
+        assert "文件" in str(stored) and "too large" not in str(stored)
