@@ -18,7 +18,7 @@ from ..choices import Status as S
 from ..filters import TicketFilter
 from ..models import Ticket
 from ..selectors import board_tickets, open_emergencies, status_counts
-from .board_rows import board_rows, estates_of, table_rows_html
+from .board_rows import board_rows, emergencies_html, estates_of, table_rows_html
 
 BOARD_SORTS = {
     "-reported_at": ["-reported_at", "-id"],
@@ -47,9 +47,16 @@ def ticket_board(request):
     chosen = request.GET.get("status", "")
     tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]
     tabs += [(value, label, counts.get(value)) for value, label in S.choices]
+    tabs = [
+        # (status, label, count, link): the steps with tickets, and the chosen one
+        (value, label, n, _query(request, status=value or None))
+        for value, label, n in tabs
+        if n or n is None or value == chosen or value == "open"
+    ]
     ctx.update(
         {
             "emergencies": emergencies,
+            "emergencies_html": emergencies_html(emergencies, show_estate=estate is None),
             "counts": counts,
             "tabs": tabs,
             "chosen_status": chosen,
@@ -63,6 +70,18 @@ def ticket_board(request):
         }
     )
     return render(request, "maintenance/staff/ticket_board.html", ctx)
+
+
+def _query(request, **changes) -> str:
+    """What {% querystring ... after=None before=None last=None %} gives (a tab starts on
+    the first page): request.GET with `changes`, a None value removing its key."""
+    params = request.GET.copy()
+    for key, value in {**changes, "after": None, "before": None, "last": None}.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return f"?{params.urlencode()}" if params or request.GET else ""
 
 
 def _report_months(count: int = 6) -> list[date]:

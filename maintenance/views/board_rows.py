@@ -190,3 +190,48 @@ def table_rows_html(rows, *, show_estate: bool) -> SafeString:
             )
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+# One item of the board's emergencies box (the same template).
+EMERGENCY_HTML = (
+    '\n    <li class="list-group-item d-flex flex-wrap gap-2 align-items-center">\n'
+    '      <a href="{url}" class="fw-semibold">{number}</a>\n'
+    "{estate}"
+    "      <span>{place}</span>\n"
+    '      <span class="text-muted">{category}</span>\n'
+    '      <span class="badge text-bg-{badge}">{status_label}</span>\n'
+    "      {technician}\n"
+    '      <span class="small text-muted ms-auto">{reported}</span>\n'
+    "{late}"
+    "    </li>"
+)
+
+
+def emergencies_html(rows, *, show_estate: bool) -> SafeString:
+    """The <li> elements of the emergencies box for `rows` (BoardRows), as one string."""
+    overdue, nobody = escape(_("Overdue")), escape(_("No technician yet"))
+    html = []
+    for row in rows:
+        html.append(
+            EMERGENCY_HTML.format(
+                url=escape(row["url"]),
+                number=escape(row["number"]),
+                estate=f'      <span class="text-muted">{escape(row["estate"])}</span>\n'
+                if show_estate
+                else "",
+                place=escape(row["place"]),
+                category=escape(row["category"]),
+                badge=escape(row["badge"]),
+                status_label=escape(row["status_label"]),
+                technician=(
+                    f'<span><i class="bi bi-person-gear"></i> {escape(row["technician"])}</span>'
+                    if row["technician"]
+                    else f'<span class="badge text-bg-warning">{nobody}</span>'
+                ),
+                reported=escape(row["reported"]),
+                late=f'      <span class="badge text-bg-danger">{overdue}</span>\n'
+                if row["late"]
+                else "",
+            )
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value above is escaped

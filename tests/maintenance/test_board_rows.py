@@ -135,3 +135,17 @@ def test_estates_of_loads_only_the_estates_the_request_lacks(world, django_asser
         found = estates_of(rows, [world.estate])
     assert found[world.other_estate.pk].name == world.other_estate.name
     assert board_rows([], estates=found, now=timezone.now()) == []
+
+
+def test_status_tabs_keep_the_filters_and_start_on_the_first_page(world, login):
+    report(world, priority=Priority.EMERGENCY)
+    html = (
+        login(world.manager)
+        .get(reverse("maintenance:ticket_board"), {"category": "plumbing", "after": "abc"})
+        .content.decode()
+    )
+    assert 'data-status="open" href="?category=plumbing&amp;status=open"' in html
+    assert 'data-status="all" href="?category=plumbing"' in html
+    assert 'data-status="paused"' not in html  # none paused: no tab (ended ones are not counted)
+    assert 'data-status="closed"' in html
+    assert 'data-testid="emergencies"' in html and "No technician yet" in html
