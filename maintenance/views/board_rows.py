@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from core.dates import date_formatter
 from estates.models import Estate
 
-from ..choices import OPEN_STATUSES, STATUS_COLOURS, Category, Deadline, Priority, Status
+from ..choices import OPEN_STATUSES, STATUS_COLOURS, Category, Priority, Status
+from ..deadlines import DEADLINES, OVERDUE_FIELDS
 from .common import PRIORITY_COLOURS, next_deadline
 
 _OPEN = frozenset(OPEN_STATUSES)
@@ -37,12 +38,13 @@ class BoardRow(dict):
 
 @lru_cache(maxsize=8)
 def _labels(language: str | None) -> tuple[dict, dict, dict, tuple]:
-    """Category, priority and status labels and the deadline names, in `language`."""
+    """Category, priority and status labels, and (name, fields) of each deadline of the
+    deadline map, in `language`."""
     return (
         {value: str(label) for value, label in Category.choices},
         {value: str(label) for value, label in Priority.choices},
         {value: str(label) for value, label in Status.choices},
-        tuple(str(d.label) for d in (Deadline.RESPONSE, Deadline.ONSITE, Deadline.COMPLETION)),
+        tuple((str(deadline.label), fields) for deadline, fields in DEADLINES.items()),
     )
 
 
@@ -88,7 +90,7 @@ def estates_of(values, estates) -> dict:
 def board_rows(values, *, estates: dict, now) -> list[BoardRow]:
     """BoardRows from dicts of selectors.BOARD_VALUES; `estates`: {id: Estate}, for the
     estate's name."""
-    categories, priorities, statuses, (response, onsite, completion) = _labels(get_language())
+    categories, priorities, statuses, deadlines = _labels(get_language())
     url = _detail_url()
     when = date_formatter("SHORT_DATETIME_FORMAT")
     rows = []
@@ -98,12 +100,8 @@ def board_rows(values, *, estates: dict, now) -> list[BoardRow]:
             is_open=status in _OPEN,
             status=status,
             pause_reason=v["pause_reason"],
-            overdue=v["response_overdue"] or v["onsite_overdue"] or v["completion_overdue"],
-            deadlines=(
-                (response, v["response_due"], v["registered_at"]),
-                (onsite, v["onsite_due"], v["arrived_at"]),
-                (completion, v["completion_due"], v["completed_at"]),
-            ),
+            overdue=any(v[flag] for flag in OVERDUE_FIELDS),
+            deadlines=[(name, v[fields.due], v[fields.met]) for name, fields in deadlines],
             now=now,
         )
         estate = estates.get(v["estate_id"])
