@@ -51,6 +51,7 @@ from django.utils import timezone
 from core.models import Notification
 from estates.choices import Role, ServiceLevel
 from estates.models import Estate, StaffMembership
+from maintenance.board_cache import estates_changed
 from maintenance.choices import OPEN_STATUSES, Category, Priority
 from maintenance.choices import Status as S
 from maintenance.models import Ticket, TicketReminder
@@ -519,6 +520,7 @@ def reset_deadlines(estates) -> int:
         else:
             _rebase_python(estate_ids, now)
     analyze(Ticket, TicketReminder, Notification)
+    estates_changed(estate_ids)  # written by SQL here: what the board cached is out of date
     return Ticket.objects.filter(estate_id__in=estate_ids, status__in=OPEN_STATUSES).count()
 
 

@@ -13,6 +13,7 @@ from estates.choices import Role
 from estates.models import Occupancy, StaffMembership
 
 from . import services
+from .board_cache import estates_changed
 from .choices import Category, Channel, FollowUpMethod, PauseReason, Priority
 from .models import Ticket
 
@@ -143,6 +144,7 @@ def seed_tickets(estate, *, rng: random.Random) -> int:
     Ticket.objects.filter(estate=estate, status="dispatched").update(
         onsite_due=past, reported_at=past - timedelta(hours=1)
     )
+    estates_changed([estate.pk])
     return created
 
 

@@ -50,6 +50,7 @@ from estates.choices import Role
 from estates.models import StaffMembership
 
 from . import sla
+from .board_cache import estates_changed
 from .choices import OPEN_STATUSES, Deadline, PauseReason, ReminderKind, Status
 from .deadlines import DEADLINES
 from .models import Ticket, TicketReminder
@@ -263,6 +264,7 @@ def _sweep_batch(deadline: str, kind: str, now, staff: Recipients, limit: int):
             _insert_reminders(ids, deadline, kind, ignore_conflicts=True)
             # One UPDATE; no version bump: a form someone holds open stays valid.
             _set_flag(ids, flag)
+            estates_changed({r.estate_id for r in rows})
         else:
             # The NOT EXISTS of the candidate query read a snapshot taken before it locked
             # these rows: a sweep that committed in between may have warned some of them.

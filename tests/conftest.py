@@ -1,6 +1,7 @@
 """The shared test world: two estates, each with a building, a unit, an owner; staff of
 estate A in every role, a manager of estate B (the "other estate"), a company admin."""
 
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -37,6 +38,12 @@ def _test_settings(settings, tmp_path):
     # Pages answer in English unless a test asks for Chinese (cookie, user or override):
     # assertions on wording then read in the source language.
     settings.LANGUAGE_CODE = "en"
+    # Each test its own cache namespace: nothing cached by one test (board figures, rate
+    # limit counters) is read by the next, whose rows may reuse the same ids.
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
 
 
 @dataclass

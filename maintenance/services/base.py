@@ -8,6 +8,7 @@ from core.errors import TransitionError
 from estates.models import Estate
 from estates.permissions import has_perm
 
+from ..board_cache import estates_changed
 from ..models import Ticket
 from ..transitions import OWNER, OWNER_ACTIONS, STAFF_ACTIONS, Transition, check_actor, check_state
 
@@ -42,6 +43,7 @@ def _as(slug, actor, ticket_id) -> Transition:
 def _save(ticket, actor, verb, fields, *, changes=None, note=""):
     ticket.version += 1
     ticket.save(update_fields=[*fields, "version", "updated_at"])
+    estates_changed([ticket.estate_id])
     record_event(ticket, actor=actor, verb=verb, changes=changes or {}, note=note)
 
 

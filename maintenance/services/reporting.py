@@ -20,6 +20,7 @@ from estates.permissions import require
 from .. import permissions as P
 from .. import sla
 from ..attachments import store_photos
+from ..board_cache import estates_changed
 from ..choices import Channel, PhotoKind, Priority
 from ..choices import Status as S
 from ..models import Ticket
@@ -100,6 +101,7 @@ def _create_ticket(*, estate, data: ReportData, channel, actor, reporter, photos
         ticket.number = f"{estate.code.upper()}-{timezone.localtime(now):%y%m%d}-{ticket.pk:05d}"
         ticket.duplicate_of = possible_duplicate(ticket)
         ticket.save(update_fields=["number", "duplicate_of"])
+        estates_changed([ticket.estate_id])
         store_photos(
             ticket=ticket, kind=PhotoKind.REPORT, uploads=photos, uploaded_by=ticket.created_by
         )

@@ -11,6 +11,7 @@ from core.audit import record_event
 from core.errors import DomainError
 from estates.choices import Role
 
+from ..board_cache import estates_changed
 from ..transitions import OWNER_ACTIONS
 from .base import _locked
 from .notices import _staff, _tell
@@ -35,6 +36,7 @@ def ticket_urge(*, ticket_id, actor):
             )
         t.last_urged_at, t.urge_count = now, t.urge_count + 1
         t.save(update_fields=["last_urged_at", "urge_count", "updated_at"])
+        estates_changed([t.estate_id])
         record_event(t, actor=actor, verb="ticket_urged")
         _tell(
             [t.technician, *_staff(t.estate, Role.CUSTOMER_SERVICE)],

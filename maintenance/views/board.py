@@ -11,9 +11,11 @@ from core.listing import list_context
 from estates import permissions as EP
 from estates.access import scoped_list, staff_required
 from estates.permissions import has_perm, has_perm_somewhere
+from estates.scoping import estate_ids_for
 from estates.selectors import current_estate, my_estates
 
 from .. import permissions as P
+from ..board_cache import cached
 from ..choices import Status as S
 from ..filters import TicketFilter
 from ..models import Ticket
@@ -41,9 +43,11 @@ def ticket_board(request):
     estates = estates_of(ctx["rows"], my_estates(request))
     ctx["rows"] = board_rows(ctx["rows"], estates=estates, now=now)
     ctx["rows_html"] = table_rows_html(ctx["rows"], show_estate=estate is None)
-    emergencies = open_emergencies(tickets)
+    # The same for everyone who sees these estates: cached until one of their tickets changes.
+    shown = {estate.pk} if estate is not None else estate_ids_for(request.user, P.VIEW)
+    emergencies = cached("emergencies", shown, lambda: open_emergencies(tickets))
     emergencies = board_rows(emergencies, estates=estates_of(emergencies, estates), now=now)
-    counts = status_counts(tickets)
+    counts = cached("counts", shown, lambda: status_counts(tickets))
     chosen = request.GET.get("status", "")
     tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]
     tabs += [(value, label, counts.get(value)) for value, label in S.choices]
