@@ -101,7 +101,11 @@ class KeysetPage:
 
 def bounded_count(queryset, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
     """Count at most `limit` rows: an exact count of a big table is a full scan."""
-    n = queryset.order_by()[: limit + 1].count()
+    queryset = queryset.order_by()
+    if not queryset.query.distinct:
+        # Count ids only: the list's columns (and the joins only they need) stay out of it.
+        queryset = queryset.values("pk")
+    n = queryset[: limit + 1].count()
     return min(n, limit), n > limit
 
 
