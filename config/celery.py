@@ -22,6 +22,11 @@ BEAT_SCHEDULE = {
         "task": "core.tasks.outbox_purge",
         "schedule": crontab(minute=40, hour=3),
     },
+    "attachments-purge-orphans": {
+        # Files a failed transaction stored but no row refers to (core/attachment_purge.py).
+        "task": "core.tasks.attachments_purge_orphans",
+        "schedule": crontab(minute=50, hour=3),
+    },
     "imports-recover": {
         # An import whose worker died mid-apply (its lease ran out) is queued again.
         "task": "estates.tasks.import_batches_recover",

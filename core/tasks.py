@@ -91,6 +91,18 @@ def outbox_drain() -> int:
 
 
 @shared_task
+def attachments_purge_orphans() -> int:
+    """Daily: delete stored attachment files no row refers to (left by a transaction that
+    failed after storing them), once they are a day old."""
+    from .attachment_purge import purge_orphans
+
+    removed = purge_orphans()
+    if removed:
+        log.info("attachments_purge_orphans removed %s files", removed)
+    return removed
+
+
+@shared_task
 def outbox_purge() -> int:
     """Daily: forget outbox rows the broker took more than a week ago."""
     return outbox.purge_sent()
