@@ -199,6 +199,10 @@ AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 # whole office or mobile-carrier NAT out after five typos by different people.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Password reset mails: per address and per client address, in one window (core.accounts).
+# Failed sign-ins one client may make in a window, whatever accounts it tries (password
+# spraying); the lockout per account (axes) stops guessing at one account.
+ANJU_SIGN_IN_FAILURES_PER_CLIENT = int(os.environ.get("SIGN_IN_FAILURES_PER_CLIENT", "50"))
+ANJU_SIGN_IN_FAILURES_WINDOW_SECONDS = 60 * 60
 ANJU_PASSWORD_RESET_PER_ADDRESS = 3
 ANJU_PASSWORD_RESET_PER_CLIENT = 10
 ANJU_PASSWORD_RESET_WINDOW_SECONDS = 60 * 60

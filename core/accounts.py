@@ -1,6 +1,8 @@
 """Sign-in, sign-out and password reset: Django's views with this site's guards.
 
 - `next` is followed only when it is a path of this site (core.redirects).
+- One client may fail to sign in only so often an hour, across all accounts (password
+  spraying: a few guesses at each of many accounts stay under every account's lockout).
 - A password reset mails an address at most a few times an hour, and one client may ask
   only so often; past that, the page answers exactly as before (no hint whether the address
   has an account, or that the limit was hit), and no mail goes out.
@@ -10,12 +12,14 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from .client_ip import client_ip
 from .forms import AnjuLoginForm
-from .ratelimit import too_many
+from .ratelimit import count_of, too_many
 from .redirects import is_site_path
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,32 @@ class SitePathRedirectMixin:
 class LoginView(SitePathRedirectMixin, auth_views.LoginView):
     authentication_form = AnjuLoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if count_of(_failures_key(request)) >= settings.ANJU_SIGN_IN_FAILURES_PER_CLIENT:
+            # Not even tried: a right password must not tell a sprayer it was right.
+            log.warning("sign-in refused: too many failures from client %s", client_ip(request))
+            messages.error(
+                request,
+                _(
+                    "Too many failed sign-ins from your network. Please wait an hour and try "
+                    "again, or ask the property office to help."
+                ),
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        too_many(
+            _failures_key(self.request),
+            limit=settings.ANJU_SIGN_IN_FAILURES_PER_CLIENT,
+            window_seconds=settings.ANJU_SIGN_IN_FAILURES_WINDOW_SECONDS,
+        )
+        return super().form_invalid(form)
+
+
+def _failures_key(request) -> str:
+    return f"sign-in-failures:ip:{client_ip(request)}"
 
 
 class LogoutView(SitePathRedirectMixin, auth_views.LogoutView):

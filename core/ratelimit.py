@@ -26,6 +26,15 @@ def _count(store, full_key: str, *, limit: int, window_seconds: int) -> bool:
     return count > limit
 
 
+def count_of(key: str) -> int:
+    """How many attempts `key` has in the current window (counting none)."""
+    full_key = f"ratelimit:{key}"
+    try:
+        return cache.get(full_key) or 0
+    except Exception:  # noqa: BLE001 - the cache is down: the in-process count
+        return _in_process.get(full_key) or 0
+
+
 def too_many(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one attempt under `key`; True once more than `limit` happened in the window."""
     full_key = f"ratelimit:{key}"

@@ -3,7 +3,6 @@ mails are rate limited per address and per client, and the page never tells whic
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -12,13 +11,6 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "pw-Anju-2026!"
 MOBILE = "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -150,3 +142,29 @@ def test_behind_the_proxy_clients_are_told_apart(client, settings):
     assert len(mail.outbox) == 10
     reset(client, "u11@example.com", ip="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
     assert len(mail.outbox) == 11
+
+
+# --- Failed sign-ins per client (password spraying) ---------------------------------------------
+
+
+def test_one_client_failing_across_many_accounts_is_stopped(client, wang, settings):
+    settings.ANJU_SIGN_IN_FAILURES_PER_CLIENT = 3
+    for n in range(3):  # one wrong guess at each of three accounts: no account is locked
+        UserFactory(username=f"user{n}")
+        assert sign_in(client, f"user{n}", "Spring2026!").status_code == 200
+    # The fourth attempt is not even tried, with the right password too, and says why.
+    response = sign_in(client, "wang.lei", PASSWORD)
+    assert response.status_code == 302 and not signed_in(client)
+    page = client.get(response["Location"])
+    assert "Too many failed sign-ins from your network" in page.content.decode()
+    # Another client signs in as usual.
+    assert sign_in(client, "wang.lei", PASSWORD, ip="198.51.100.9").status_code == 302
+    assert signed_in(client)
+
+
+def test_successful_sign_ins_do_not_count(client, wang, settings):
+    settings.ANJU_SIGN_IN_FAILURES_PER_CLIENT = 2
+    for _ in range(4):
+        assert sign_in(client, "wang.lei", PASSWORD).status_code == 302
+        client.logout()
+    assert sign_in(client, "wang.lei", PASSWORD).status_code == 302 and signed_in(client)

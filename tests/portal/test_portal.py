@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -30,14 +29,6 @@ OWNER_PASSWORD = "pw-Anju-2026!"  # what UserFactory sets
 def _fast_password_hashing(settings):
     """The world fixture hashes a password per user; PBKDF2 would take seconds per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """The activation rate limit counts per address in the cache, which outlives a test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
