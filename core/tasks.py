@@ -11,53 +11,34 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from . import outbox
+from .email_claim import email_free, send_once
 from .models import Notification
 
 log = logging.getLogger(__name__)
 
 
-EMAIL_CLAIM = timedelta(minutes=5)  # longer than one SMTP conversation
-
-
-def _email_free(now):
-    return Q(email_claimed_until__isnull=True) | Q(email_claimed_until__lt=now)
-
-
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notification_email_send(notification_id: int) -> bool:
-    """Send once: a short claim (a lease, not the "sent" mark) keeps a second worker off
-    while this one talks to the mail server; `emailed_at` is set only once it accepted."""
-    now = timezone.now()
-    claimed = (
-        Notification.objects.filter(pk=notification_id, send_email=True, emailed_at__isnull=True)
-        .filter(_email_free(now))
-        .update(email_claimed_until=now + EMAIL_CLAIM)
-    )
-    if not claimed:
-        return False  # already sent, being sent, or not to be sent: nothing to do
-    note = Notification.objects.select_related("recipient").get(pk=notification_id)
-    subject, text = note.email_texts()  # in the recipient's language
-    try:
+    """Send once (core.email_claim): `emailed_at` is set only once the server accepted it."""
+
+    def send(note):
+        subject, text = note.email_texts()  # in the recipient's language
         send_mail(
             subject=subject,
             message=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[note.recipient.email],
         )
-    except Exception:
-        # Give the claim back: the retry (or the periodic sweep) sends it later.
-        Notification.objects.filter(pk=notification_id).update(email_claimed_until=None)
-        raise
-    Notification.objects.filter(pk=notification_id).update(
-        emailed_at=timezone.now(), email_claimed_until=None
+
+    rows = Notification.objects.select_related("recipient").filter(
+        pk=notification_id, send_email=True
     )
-    return True
+    return send_once(rows, send)
 
 
 @shared_task
@@ -66,7 +47,7 @@ def notifications_email_pending() -> int:
     cutoff = timezone.now() - timedelta(minutes=2)
     pending = (
         Notification.objects.filter(send_email=True, emailed_at__isnull=True, created_at__lt=cutoff)
-        .filter(_email_free(timezone.now()))
+        .filter(email_free(timezone.now()))
         .values_list("pk", flat=True)[:500]
     )
     sent = 0

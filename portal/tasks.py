@@ -1,35 +1,28 @@
-from datetime import timedelta
-
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import OwnerInvitation
+from core.email_claim import send_once
 
-EMAIL_CLAIM = timedelta(minutes=5)  # longer than one SMTP conversation
+from .models import OwnerInvitation
 
 
 # The clear token and code exist only in this task's message, so a mail server that is
 # down is retried here, with backoff, for about two hours before the mail is given up.
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, retry_backoff_max=1800, max_retries=8)
 def invitation_email_send(invitation_id: int, token: str, code: str) -> bool:
-    """E-mail the activation link and code, once. A short claim (a lease) keeps a second
-    worker off while this one sends; `emailed_at` is set only after the server took it."""
-    now = timezone.now()
-    claimed = (
-        OwnerInvitation.objects.filter(pk=invitation_id, emailed_at__isnull=True)
-        .filter(Q(email_claimed_until__isnull=True) | Q(email_claimed_until__lt=now))
-        .update(email_claimed_until=now + EMAIL_CLAIM)
-    )
-    if not claimed:
-        return False
-    invitation = OwnerInvitation.objects.select_related("person__registered_estate").get(
+    """E-mail the activation link and code, once (core.email_claim: `emailed_at` is set
+    only after the server took it)."""
+    rows = OwnerInvitation.objects.select_related("person__registered_estate").filter(
         pk=invitation_id
     )
+    return send_once(rows, lambda invitation: _send(invitation, token, code))
+
+
+def _send(invitation, token: str, code: str) -> None:
     person = invitation.person
     with translation.override(settings.LANGUAGE_CODE):
         link = settings.SITE_URL + reverse("portal:activate", kwargs={"token": token})
@@ -46,12 +39,4 @@ def invitation_email_send(invitation_id: int, token: str, code: str) -> bool:
             "code": code,
             "expires": f"{timezone.localtime(invitation.expires_at):%Y-%m-%d}",
         }
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
-    except Exception:
-        OwnerInvitation.objects.filter(pk=invitation_id).update(email_claimed_until=None)
-        raise
-    OwnerInvitation.objects.filter(pk=invitation_id).update(
-        emailed_at=timezone.now(), email_claimed_until=None
-    )
-    return True
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
