@@ -231,12 +231,6 @@ def msgid_of(lazy_text: Promise) -> str:
         return str(lazy_text)
 
 
-def render_in(language: str | None, value) -> str:
-    """`value` (a Message, message data or a str) rendered in `language`."""
-    with translation.override(language):
-        return as_message(value).render()
-
-
 # --- parameters --------------------------------------------------------------------------------
 
 
