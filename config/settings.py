@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "core",
     "estates",
     "maintenance",
+    "inspections",
+    "complaints",
+    "surveys",
+    "billing",
     "portal",
 ]
 

@@ -21,7 +21,9 @@ built once for the module and every request runs in a savepoint that is rolled b
 action tried by one user leaves nothing behind for the next.
 """
 
+import importlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -52,49 +54,9 @@ from .factories import (
     UnitFactory,
     UserFactory,
 )
-
-A, B = "A", "B"
+from .url_rules import A, B, Owner, Public, Recipient, Scan, SignedIn, Staff
 
 # --- The rules: what each URL needs ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Staff:
-    """A staff page. perm None: any staff member. scope: "object" (the object of the URL,
-    in its estate), "any" (held in some estate: lists), "current" (in the chosen estate:
-    create pages), "admin" (company administrators only)."""
-
-    perm: str | None
-    scope: str = "object"
-    unchosen: str = "ok"  # "current" with several estates and none chosen: "ok" or "redirect"
-
-
-@dataclass(frozen=True)
-class Owner:
-    """An owner page (object URLs: the owner's own object)."""
-
-
-@dataclass(frozen=True)
-class Scan:
-    """A QR label: staff with `perm` in the object's estate, owners living in it."""
-
-    perm: str
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    """Any signed-in user."""
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """A notification: its recipient only (404 for everyone else)."""
-
-
-@dataclass(frozen=True)
-class Public:
-    """Reachable without signing in (must not be a server error)."""
-
 
 RULES = {
     # Public and any signed-in user
@@ -185,12 +147,28 @@ RULES = {
     "repairs:cancel": Owner(),
     "repairs:verify": Owner(),
 }
+
+
+def _app_matrices():
+    """tests/<app>/matrix.py of each app that has one (see tests/url_rules.py)."""
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.glob("*/matrix.py")):
+        yield importlib.import_module(f"tests.{path.parent.name}.matrix")
+
+
+APP_MATRICES = list(_app_matrices())
+for _matrix in APP_MATRICES:
+    RULES.update(_matrix.RULES)
+
 # Django's admin has its own login and permission screens (tests/core/test_admin.py).
 SKIP_NAMESPACES = {"admin"}
 # Pages whose job is to send you elsewhere (a 302 that is not to the login page is their 200).
 REDIRECTORS = {"home", "maintenance:scan_equipment", "maintenance:scan_building"}
 # kwarg -> a value that is nobody's object (the same for everyone).
 PLAIN_KWARGS = {"kind": "units", "action": "register", "year": 2026, "month": 11}
+for _matrix in APP_MATRICES:
+    PLAIN_KWARGS.update(getattr(_matrix, "PLAIN_KWARGS", {}))
+    REDIRECTORS.update(getattr(_matrix, "REDIRECTORS", set()))
 
 
 # --- The URL patterns --------------------------------------------------------------------
@@ -248,10 +226,13 @@ class World:
         self.estate, self.building, self.unit, self.equipment = {}, {}, {}, {}
         self.person, self.occupancy, self.membership, self.batch = {}, {}, {}, {}
         self.notification, self.ticket, self.photo = {}, {}, {}
+        self.extra: dict[str, dict] = {}  # kwarg -> side -> object, from tests/<app>/matrix.py
         self.actors: dict[str, Actor] = {}
         self.clients: dict[str, Client] = {}
 
     def objects(self, kwarg, side):
+        if kwarg in self.extra:
+            return self.extra[kwarg][side]
         return {
             "estate_pk": self.estate,
             "building_pk": self.building,
@@ -347,6 +328,9 @@ def _build(world: World):
             recipients=[managers[side]], title="测试通知", email=False
         )[0]
     world.recipient = {A: "A manager", B: "B manager"}
+    for matrix in APP_MATRICES:
+        if hasattr(matrix, "build"):
+            matrix.build(world)
     for name, actor in world.actors.items():
         client = Client()
         if actor.user is not None:

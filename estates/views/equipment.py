@@ -13,6 +13,7 @@ from ..access import get_scoped_or_404, scoped_list, staff_required
 from ..filters import EquipmentFilter
 from ..forms import EquipmentForm
 from ..models import Equipment
+from ..panels import panels_for
 from ..permissions import require
 from ..selectors import current_estate
 
@@ -124,6 +125,7 @@ def equipment_detail(request, equipment_pk):
             "item": item,
             "events": timeline_for(item),
             "can_edit": P.has_perm(request.user, P.MANAGE_EQUIPMENT, item.estate),
+            "panels": panels_for("equipment", request, item),
         },
     )
 

@@ -13,6 +13,7 @@ from ..access import get_scoped_or_404, staff_required
 from ..filters import BuildingFilter
 from ..forms import BuildingForm, EstateForm
 from ..models import Building, Estate
+from ..panels import panels_for
 from ..selectors import estate_figures
 
 
@@ -64,6 +65,7 @@ def estate_detail(request, estate_pk):
             "figures": estate_figures(estate),
             "can_manage": P.has_perm(request.user, P.MANAGE_ESTATE, estate),
             "events": timeline_for(estate),
+            "panels": panels_for("estate", request, estate),
         },
     )
 
@@ -132,6 +134,7 @@ def building_detail(request, building_pk):
             "can_add_units": P.has_perm(request.user, P.MANAGE_UNITS, building.estate),
             "can_print": P.has_perm(request.user, P.VIEW_PEOPLE, building.estate),
             "can_label": P.has_perm(request.user, P.VIEW_EQUIPMENT, building.estate),
+            "panels": panels_for("building", request, building),
         },
     )
 

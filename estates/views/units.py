@@ -13,6 +13,7 @@ from ..access import get_scoped_or_404, scoped_list, staff_required
 from ..filters import UnitFilter
 from ..forms import UnitForm
 from ..models import Unit
+from ..panels import panels_for
 from ..permissions import require
 from ..selectors import current_estate, owners_of_unit
 
@@ -143,6 +144,7 @@ def unit_detail(request, unit_pk):
             "can_edit": P.has_perm(request.user, P.MANAGE_UNITS, unit.estate),
             "can_manage_people": P.has_perm(request.user, P.MANAGE_PEOPLE, unit.estate),
             "events": timeline_for(unit),
+            "panels": panels_for("unit", request, unit),
         },
     )
 

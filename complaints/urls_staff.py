@@ -1,0 +1,5 @@
+"""Staff pages of complaints (under /staff/complaints/)."""
+
+app_name = "complaints"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Staff pages of inspections (under /staff/inspections/)."""
+
+app_name = "inspections"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Staff pages of surveys (under /staff/surveys/)."""
+
+app_name = "surveys"
+
+urlpatterns = []
