@@ -1,4 +1,5 @@
-"""The Celery app. Every periodic schedule of Anju lives in BEAT_SCHEDULE below."""
+"""The Celery app. Every periodic schedule of Anju is in BEAT_SCHEDULE below: the shared
+ones written here, each module's own from its `<app>/schedule.py`."""
 
 import os
 
@@ -45,4 +46,23 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,  # every minute: warnings come WARN_BEFORE (15 min) ahead
     },
 }
+
+
+def _apps_schedules() -> dict:
+    """Each module's own periodic work: the BEAT_SCHEDULE of `<app>/schedule.py`, if any."""
+    import importlib
+
+    merged = {}
+    for app_name in ("inspections", "complaints", "surveys", "billing"):
+        try:
+            module = importlib.import_module(f"{app_name}.schedule")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app_name}.schedule":
+                raise
+            continue
+        merged.update(module.BEAT_SCHEDULE)
+    return merged
+
+
+BEAT_SCHEDULE.update(_apps_schedules())
 app.conf.beat_schedule = BEAT_SCHEDULE
