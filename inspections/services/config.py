@@ -1,0 +1,121 @@
+"""Setting inspections up: checkpoints and their items, routes, plans (with the timeline)."""
+
+from django.db import transaction
+
+from core.audit import diff, record_event, snapshot
+from estates.permissions import require
+
+from .. import permissions as P
+from ..models import CheckItem, CheckItemTemplate, Checkpoint, Plan, Route, RouteStop
+
+CHECKPOINT_FIELDS = ("name", "place", "equipment", "nfc_tag", "require_scan", "is_active")
+ROUTE_FIELDS = ("name", "enforce_order", "is_active")
+PLAN_FIELDS = (
+    "name",
+    "route",
+    "recurrence",
+    "times",
+    "interval_days",
+    "weekdays",
+    "month_day",
+    "window_minutes",
+    "start_date",
+    "end_date",
+    "assignee_role",
+    "skip_holidays",
+    "is_active",
+)
+
+
+def items_from_templates(checkpoint) -> list[CheckItem]:
+    """A new checkpoint on a piece of equipment gets its category's checklist."""
+    if checkpoint.equipment_id is None:
+        return []
+    templates = CheckItemTemplate.objects.filter(category=checkpoint.equipment.category)
+    return CheckItem.objects.bulk_create(
+        [
+            CheckItem(
+                checkpoint=checkpoint,
+                **{
+                    f: getattr(t, f)
+                    for f in (
+                        "position",
+                        "label",
+                        "kind",
+                        "unit",
+                        "min_value",
+                        "max_value",
+                        "choices",
+                        "abnormal_choices",
+                        "required",
+                    )
+                },
+            )
+            for t in templates.order_by("position", "id")
+        ]
+    )
+
+
+def _save(obj, fields, data, actor, created):
+    before = {} if created else snapshot(obj, fields)
+    for name in fields:
+        if name in data:
+            setattr(obj, name, data[name])
+    obj.full_clean()
+    obj.save()
+    changes = diff(before, snapshot(obj, fields))
+    record_event(obj, actor=actor, verb="created" if created else "updated", changes=changes)
+    return obj
+
+
+def checkpoint_save(*, actor, estate, data: dict, checkpoint=None, items_formset=None):
+    """Create or change a checkpoint; a new one on equipment starts with its category's
+    checklist unless items are given."""
+    require(actor, P.CONFIGURE, estate)
+    created = checkpoint is None
+    with transaction.atomic():
+        if created:
+            checkpoint = Checkpoint(estate=estate)
+        else:
+            checkpoint = Checkpoint.objects.select_for_update().get(pk=checkpoint.pk)
+        _save(checkpoint, CHECKPOINT_FIELDS, data, actor, created)
+        if items_formset is not None:
+            items_formset.instance = checkpoint
+            items_formset.save()
+        if created and not checkpoint.items.exists():
+            items_from_templates(checkpoint)
+    return checkpoint
+
+
+def route_save(*, actor, estate, data: dict, checkpoints: list, route=None):
+    """Create or change a route; `checkpoints` in the order they are walked."""
+    require(actor, P.CONFIGURE, estate)
+    created = route is None
+    with transaction.atomic():
+        route = (
+            Route(estate=estate) if created else Route.objects.select_for_update().get(pk=route.pk)
+        )
+        _save(route, ROUTE_FIELDS, data, actor, created)
+        old = list(route.stops.values_list("checkpoint_id", flat=True))
+        new = [c.pk for c in checkpoints]
+        if old != new:
+            route.stops.all().delete()
+            RouteStop.objects.bulk_create(
+                [
+                    RouteStop(route=route, checkpoint=c, position=i)
+                    for i, c in enumerate(checkpoints)
+                ]
+            )
+            if not created:
+                record_event(route, actor=actor, verb="updated", changes={"stops": [old, new]})
+    return route
+
+
+def plan_save(*, actor, estate, data: dict, assignees, plan=None):
+    require(actor, P.CONFIGURE, estate)
+    created = plan is None
+    with transaction.atomic():
+        plan = Plan(estate=estate) if created else Plan.objects.select_for_update().get(pk=plan.pk)
+        _save(plan, PLAN_FIELDS, data, actor, created)
+        plan.assignees.set(assignees)
+    return plan
