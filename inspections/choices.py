@@ -62,3 +62,6 @@ WEEKDAYS = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
+
+# Rounds whose window has not been closed by the sweep yet.
+OPEN_ROUND = (RoundStatus.SCHEDULED, RoundStatus.IN_PROGRESS)

@@ -216,6 +216,9 @@ class RouteStop(models.Model):
             models.UniqueConstraint(fields=["route", "checkpoint"], name="stop_unique_checkpoint"),
         ]
 
+    def __str__(self):
+        return f"{self.position}. {self.checkpoint}"
+
 
 class Plan(TimeStampedModel):
     """巡检计划: a route walked on a recurrence (in the estate's local time), each round with
@@ -369,6 +372,9 @@ class CheckpointVisit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "checkpoint"], name="visit_once_per_round")
         ]
+
+    def __str__(self):
+        return f"{self.round_id} {self.checkpoint}"
 
 
 class Answer(models.Model):
