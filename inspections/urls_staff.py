@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import printing, rounds, setup, sync
+from .views import offline, printing, rounds, setup, sync
 
 app_name = "inspections"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", rounds.round_list, name="round_list"),
     path("today/", rounds.today, name="today"),
     path("sync/", sync.answers_sync, name="sync"),
+    path("sw.js", offline.service_worker, name="sw"),
     path("rounds/<int:round_pk>/", rounds.round_detail, name="round_detail"),
     path("rounds/<int:round_pk>/do/<slug:step>/", rounds.round_step, name="round_step"),
     path("rounds/<int:round_pk>/scan/", rounds.round_scan, name="round_scan"),

@@ -1,6 +1,7 @@
 """Rounds: the list, the inspector's phone page for today, one round (scan a checkpoint,
 the actions the transition table allows), one checkpoint's form, and answer photos."""
 
+import hashlib
 from datetime import timedelta
 
 from django.contrib import messages
@@ -109,12 +110,32 @@ def today(request):
     return render(request, "inspections/today.html", {"rounds": rounds, "now": now})
 
 
-def _stops(round_):
+def _stops(round_, walking: bool):
+    """(checkpoint, visit, code hash) in route order. The hash (SHA-256 of the code) lets the
+    offline page match a scanned label without holding the codes; only for the inspector."""
     visits = {v.checkpoint_id: v for v in round_.visits.select_related("by")}
     stops = []
     for checkpoint in round_.route.checkpoints_in_order():
-        stops.append((checkpoint, visits.get(checkpoint.pk)))
+        digest = hashlib.sha256(checkpoint.code.encode()).hexdigest() if walking else ""
+        stops.append((checkpoint, visits.get(checkpoint.pk), digest))
     return stops
+
+
+def _with_photo_links(round_):
+    answers = list(
+        round_.answers.select_related("item", "checkpoint", "by", "photo").order_by(
+            "checkpoint_id", "item__position", "id"
+        )
+    )
+    for a in answers:
+        try:
+            a.photo  # noqa: B018 - a reverse one-to-one: raises when there is none
+        except Answer.photo.RelatedObjectDoesNotExist:
+            continue
+        a.photo_link = reverse(
+            "inspections:answer_photo", kwargs={"round_pk": round_.pk, "answer_pk": a.pk}
+        )
+    return answers
 
 
 @staff_required
@@ -127,6 +148,7 @@ def round_detail(request, round_pk):
         .select_related("checkpoint", "item", "ticket", "opened_by")
         .distinct()
     )
+    is_doer = transitions.is_doer(user, round_)
     may_walk = has_perm(user, P.DO_ROUNDS, round_.estate) and round_.status in (
         RoundStatus.SCHEDULED,
         RoundStatus.IN_PROGRESS,
@@ -137,17 +159,15 @@ def round_detail(request, round_pk):
         "inspections/round_detail.html",
         {
             "round": round_,
-            "stops": _stops(round_),
+            "stops": _stops(round_, may_walk and is_doer),
             "actions": actions,
             "assign_form": AssignForm(round_=round_)
             if any(a.slug == "assign" for a in actions)
             else None,
             "scan_form": ScanForm() if may_walk else None,
-            "is_doer": transitions.is_doer(user, round_),
+            "is_doer": is_doer,
             "findings": findings,
-            "answers": round_.answers.select_related("item", "checkpoint", "by", "photo").order_by(
-                "checkpoint_id", "item__position"
-            ),
+            "answers": _with_photo_links(round_),
             "events": timeline_for(round_),
             "FindingStatus": FindingStatus,
         },
