@@ -27,8 +27,7 @@ def _refused(message, *, conflict=False, status=200):
 
 
 def _parse(request):
-    raw = request.POST.get("payload") or request.body.decode("utf-8", "replace")
-    data = json.loads(raw)
+    data = json.loads(request.POST["payload"])
     if not isinstance(data, dict):
         raise ValueError("payload")
     answers = []
@@ -57,7 +56,7 @@ def _parse(request):
 def answers_sync(request):
     if not has_perm_somewhere(request.user, P.DO_ROUNDS):
         raise PermissionDenied
-    if not request.body and not request.POST:
+    if "payload" not in request.POST:
         return _refused(_("Nothing was sent."))
     try:
         round_id, checkpoint_id, answers, taken, method, data = _parse(request)

@@ -36,12 +36,16 @@
     });
   }
 
+  // The pages a page links for offline use (its rounds, its checkpoints), read from its HTML
+  // with a pattern: parsing it into a document would apply its style attributes (CSP).
+  var LINK = /<[^>]*\bdata-offline-cache\b[^>]*>|<[^>]*\bdata-checkpoint-url="[^"]*"[^>]*>/g;
   function linksIn(html) {
-    var doc = new DOMParser().parseFromString(html, "text/html");
-    return Array.prototype.map.call(
-      doc.querySelectorAll("[data-offline-cache][href], [data-checkpoint-url]"),
-      function (a) { return a.getAttribute("href") || a.getAttribute("data-checkpoint-url"); }
-    );
+    var found = [];
+    (html.match(LINK) || []).forEach(function (tag) {
+      var m = /\bdata-checkpoint-url="([^"]+)"/.exec(tag) || /\bhref="([^"]+)"/.exec(tag);
+      if (m && found.indexOf(m[1]) < 0) found.push(m[1].replace(/&amp;/g, "&"));
+    });
+    return found;
   }
 
   function prefetch() {
@@ -50,7 +54,10 @@
       document.querySelectorAll("script[src], link[rel=stylesheet][href]"),
       function (el) { return el.getAttribute("src") || el.getAttribute("href"); }
     );
-    var pages = linksIn(document.documentElement.outerHTML);
+    var pages = Array.prototype.map.call(
+      document.querySelectorAll("[data-offline-cache][href], [data-checkpoint-url]"),
+      function (a) { return a.getAttribute("data-checkpoint-url") || a.getAttribute("href"); }
+    );
     keep(assets.concat([location.pathname])).then(function () {
       return keep(pages);
     }).then(function (texts) {

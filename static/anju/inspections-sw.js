@@ -24,7 +24,7 @@ self.addEventListener("activate", function (event) {
 
 function fromCache(request) {
   return caches.open(CACHE).then(function (cache) {
-    return cache.match(request, { ignoreSearch: true });
+    return cache.match(request, { ignoreSearch: true, ignoreVary: true });
   });
 }
 

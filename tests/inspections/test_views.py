@@ -94,8 +94,10 @@ def test_a_round_on_the_phone_scan_record_and_a_ticket_linked_both_ways(world, l
     assert scanned.status_code == 302 and scanned["Location"].startswith(page)
     form_page = client.get(scanned["Location"])
     assert form_page.context["proof_missing"] is False
-    done = client.post(scanned["Location"], {"method": "qr", "code": checkpoint.code,
-                       "key": "k2", f"item_{pressure.pk}": "0.75", f"item_{noise.pk}": "ok"})  # fmt: skip
+    answers = {f"item_{pressure.pk}": "0.75", f"item_{noise.pk}": "ok"}
+    done = client.post(
+        scanned["Location"], {"method": "qr", "code": checkpoint.code, "key": "k2", **answers}
+    )
     assert done.status_code == 302
     ticket = Ticket.objects.get()
     assert ticket.source_url == round_.get_absolute_url() and ticket.equipment == pump
