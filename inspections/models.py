@@ -283,10 +283,14 @@ class RoundQuerySet(EstateScopedQuerySet):
     def for_doer(self, user):
         """Rounds `user` is to walk: given to them, or not given to anyone yet and theirs by
         the plan (a person named in it, or their role in the round's estate)."""
-        from estates.scoping import _memberships
+        from estates.models import StaffMembership
 
         mine = Q(assignee=user)
-        roles = _memberships(user) if user.is_authenticated else {}
+        roles = dict(
+            StaffMembership.objects.filter(user=user, is_active=True).values_list(
+                "estate_id", "role"
+            )
+        )
         open_to = Q(plan__assignees=user)
         for estate_id, role in roles.items():
             open_to |= Q(estate_id=estate_id, role=role)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import texts
 from core.attachments import store_upload
 from core.audit import record_event
 from core.errors import DomainError
@@ -222,12 +223,13 @@ def checkpoint_record(
             finding = finding_for_answer(answer=answer, round_=round_, actor=actor)
             if finding is not None:
                 findings.append(finding)
-        record_event(
-            round_,
-            actor=actor,
-            verb="checkpoint_recorded",
-            changes={"checkpoint": [None, checkpoint.name], "method": [None, str(method)]},
+        # The note reads in each reader's language: "B1 pump room · QR code scanned".
+        note = texts.compose(
+            "%(checkpoint)s · %(how)s",
+            checkpoint=checkpoint.name,
+            how=texts.choice(ScanMethod, method),
         )
+        record_event(round_, actor=actor, verb="checkpoint_recorded", note=note)
     return created, findings
 
 

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from core import texts
 from core.audit import diff, record_event, snapshot
 from estates.permissions import require
 
@@ -107,7 +108,9 @@ def route_save(*, actor, estate, data: dict, checkpoints: list, route=None):
                 ]
             )
             if not created:
-                record_event(route, actor=actor, verb="updated", changes={"stops": [old, new]})
+                names = ", ".join(c.name for c in checkpoints)
+                note = texts.gettext("Checkpoints in order: %(names)s", names=names)
+                record_event(route, actor=actor, verb="updated", note=note)
     return route
 
 
