@@ -1,7 +1,6 @@
-"""Inspections in the Django admin. Rounds, answers and findings are to look at, never to
-change (their states change only through inspections.services). Holidays and the check
-item templates per equipment category are company settings with no state: company
-administrators keep them here."""
+"""Inspections in the Django admin: to look, never to change. Rounds change state only
+through inspections.services; checkpoints, routes, plans, holidays and the check item
+templates per equipment category are edited on the staff pages (checked, on the timeline)."""
 
 from django.contrib import admin
 
@@ -22,13 +21,13 @@ from .models import (
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(ReadOnlyAdmin):
     list_display = ("date", "name", "estate")
     list_filter = ("estate",)
 
 
 @admin.register(CheckItemTemplate)
-class CheckItemTemplateAdmin(admin.ModelAdmin):
+class CheckItemTemplateAdmin(ReadOnlyAdmin):
     list_display = ("category", "position", "label", "kind", "min_value", "max_value", "unit")
     list_filter = ("category", "kind")
 

@@ -13,7 +13,7 @@ from estates.permissions import role_has
 
 from . import permissions as P
 from .choices import WEEKDAYS, ItemKind, Recurrence, ScanMethod
-from .models import CheckItem, Checkpoint, Plan, Route
+from .models import CheckItem, CheckItemTemplate, Checkpoint, Plan, Route
 from .recurrence import parse_times
 
 
@@ -195,3 +195,24 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = (
             get_user_model().objects.filter(pk__in=users.values("user_id")).order_by("username")
         )
+
+
+class TemplateItemForm(CheckItemForm):
+    class Meta(CheckItemForm.Meta):
+        model = CheckItemTemplate
+
+
+TemplateFormSet = forms.modelformset_factory(
+    CheckItemTemplate, form=TemplateItemForm, extra=2, can_delete=True
+)
+
+
+class HolidayForm(forms.Form):
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("name"), max_length=60)
+    company_wide = forms.BooleanField(label=_("For every estate"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.is_company_admin:
+            del self.fields["company_wide"]

@@ -44,6 +44,8 @@ class Holiday(models.Model):
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=60)
 
+    objects = EstateScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("holiday")
         verbose_name_plural = _("holidays")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import offline, printing, rounds, setup, sync
+from .views import calendar, offline, printing, rounds, setup, sync
 
 app_name = "inspections"
 
@@ -37,6 +37,10 @@ urlpatterns = [
     path("routes/new/", setup.route_create, name="route_create"),
     path("routes/<int:route_pk>/", setup.route_detail, name="route_detail"),
     path("routes/<int:route_pk>/edit/", setup.route_edit, name="route_edit"),
+    path("holidays/", calendar.holiday_list, name="holiday_list"),
+    path("holidays/<int:holiday_pk>/delete/", calendar.holiday_delete, name="holiday_delete"),
+    path("checklists/", calendar.template_list, name="template_list"),
+    path("checklists/<slug:equipment_category>/", calendar.template_edit, name="template_edit"),
     path("plans/", setup.plan_list, name="plan_list"),
     path("plans/new/", setup.plan_create, name="plan_create"),
     path("plans/<int:plan_pk>/", setup.plan_detail, name="plan_detail"),

@@ -2,6 +2,7 @@
 (`from inspections import services`)."""
 
 from .answers import AnswerData, RoundConflict, checkpoint_record, evaluate
+from .calendar import holiday_add, holiday_remove, templates_save
 from .config import (
     checkpoint_save,
     items_from_templates,
@@ -19,6 +20,8 @@ __all__ = [
     "checkpoint_save",
     "evaluate",
     "finding_for_answer",
+    "holiday_add",
+    "holiday_remove",
     "items_from_templates",
     "plan_save",
     "round_assign",
@@ -26,4 +29,5 @@ __all__ = [
     "round_start",
     "rounds_generate",
     "route_save",
+    "templates_save",
 ]

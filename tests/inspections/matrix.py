@@ -2,6 +2,7 @@
 route, plan and round in estate A and in estate B, an answer with a photo on each round.
 Every person who does rounds in an estate is named in its plan, so a round is theirs."""
 
+from datetime import date
 from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from estates.choices import Role
 from inspections import permissions as P
-from inspections.models import Answer, AnswerPhoto
+from inspections.models import Answer, AnswerPhoto, Holiday
 
 from ..url_rules import A, B, Public, Staff
 from .factories import CheckItemFactory, CheckpointFactory, PlanFactory, make_round, route_with
@@ -35,12 +36,16 @@ RULES = {
     "inspections:route_create": Staff(P.CONFIGURE, "current"),
     "inspections:route_detail": Staff(P.VIEW),
     "inspections:route_edit": Staff(P.CONFIGURE),
+    "inspections:holiday_list": Staff(P.CONFIGURE, "current"),
+    "inspections:holiday_delete": Staff(P.CONFIGURE),
+    "inspections:template_list": Staff(None, "admin"),
+    "inspections:template_edit": Staff(None, "admin"),
     "inspections:plan_list": Staff(P.VIEW, "any"),
     "inspections:plan_create": Staff(P.CONFIGURE, "current"),
     "inspections:plan_detail": Staff(P.VIEW),
     "inspections:plan_edit": Staff(P.CONFIGURE),
 }
-PLAIN_KWARGS = {"step": "start"}
+PLAIN_KWARGS = {"step": "start", "equipment_category": "water_pump"}
 REDIRECTORS = {"inspections:checkpoint_scan"}
 
 
@@ -56,6 +61,7 @@ def _doers(world, side):
 
 def build(world):
     checkpoints, routes, plans, rounds, answers, codes = {}, {}, {}, {}, {}, {}
+    holidays = {}
     for side in (A, B):
         estate = world.estate[side]
         checkpoint = CheckpointFactory(estate=estate, equipment=world.equipment[side])
@@ -81,6 +87,7 @@ def build(world):
         checkpoints[side], routes[side], plans[side] = checkpoint, route, plan
         rounds[side], answers[side] = round_, answer
         codes[side] = SimpleNamespace(pk=checkpoint.code)
+        holidays[side] = Holiday.objects.create(estate=estate, date=date(2026, 10, 1), name="国庆")
     world.extra.update(
         checkpoint_pk=checkpoints,
         route_pk=routes,
@@ -88,4 +95,5 @@ def build(world):
         round_pk=rounds,
         answer_pk=answers,
         code=codes,
+        holiday_pk=holidays,
     )
