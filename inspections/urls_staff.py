@@ -11,6 +11,9 @@ urlpatterns = [
     path("today/", rounds.today, name="today"),
     path("sync/", sync.answers_sync, name="sync"),
     path("sw.js", offline.service_worker, name="sw"),
+    path(
+        "report/<int:year>-<int:month>.pdf", printing.monthly_report_pdf, name="monthly_report_pdf"
+    ),
     path("rounds/<int:round_pk>/", rounds.round_detail, name="round_detail"),
     path("rounds/<int:round_pk>/do/<slug:step>/", rounds.round_step, name="round_step"),
     path("rounds/<int:round_pk>/scan/", rounds.round_scan, name="round_scan"),

@@ -1,20 +1,30 @@
-"""QR labels of checkpoints, one or a printable sheet of the filtered list (the same label
+"""Printed output of inspections: the monthly inspection report (PDF) and QR labels of
+checkpoints, one or a printable sheet of the filtered list (the same label
 layout as the equipment register's). The code opens the checkpoint's scan page; the round
 page's scanner reads the checkpoint code from it."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 import segno
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.listing import apply_filters
+from core.pdf import pdf_response, render_pdf
 from estates.access import get_scoped_or_404, scoped_list, staff_required
+from estates.permissions import require
+from estates.selectors import current_estate
 
 from .. import permissions as P
 from ..filters import CheckpointFilter
 from ..models import Checkpoint
+from ..reports import monthly_figures
 
 LABEL_SHEET_LIMIT = 200
 
@@ -100,3 +110,27 @@ def checkpoint_labels(request):
             "back_label": _("Back to the list"),
         },
     )
+
+
+@staff_required
+def monthly_report_pdf(request, year, month):
+    """月度巡检报告 of the estate chosen in the switcher."""
+    if not 1 <= month <= 12 or not dt.MINYEAR < year < dt.MAXYEAR:
+        raise Http404
+    estate = current_estate(request)
+    if estate is None:
+        messages.info(request, _("Choose an estate first: the report covers one estate."))
+        return redirect("inspections:round_list")
+    require(request.user, P.VIEW, estate)
+    title = _("Monthly inspection report")
+    context = {
+        "title": title,
+        "company_name": settings.ANJU_COMPANY_NAME,
+        "estate": estate,
+        "figures": monthly_figures(estate, year, month),
+        "period": dt.date(year, month, 1),
+        "printed_at": timezone.localtime(),
+        "printed_by": request.user,
+    }
+    pdf = render_pdf("pdf/inspection_monthly_report.html", context, request=request)
+    return pdf_response(pdf, f"{estate.name}-{title}-{year}-{month:02d}.pdf")

@@ -65,6 +65,11 @@ def round_list(request):
         else has_perm_somewhere(request.user, P.CONFIGURE)
     )
     ctx["can_do_rounds"] = has_perm_somewhere(request.user, P.DO_ROUNDS)
+    if estate is not None:
+        today = timezone.localdate()
+        ctx["report_url"] = reverse(
+            "inspections:monthly_report_pdf", kwargs={"year": today.year, "month": today.month}
+        )
     return render(request, "inspections/round_list.html", ctx)
 
 

@@ -20,6 +20,7 @@ RULES = {
     "inspections:today": Staff(P.DO_ROUNDS, "any"),
     "inspections:sync": Staff(P.DO_ROUNDS, "any"),
     "inspections:sw": Public(),
+    "inspections:monthly_report_pdf": Staff(P.VIEW, "current", unchosen="redirect"),
     "inspections:round_detail": Staff(P.VIEW),
     "inspections:round_step": Staff(P.DO_ROUNDS),  # step=start
     "inspections:round_scan": Staff(P.DO_ROUNDS),
