@@ -216,16 +216,19 @@ def round_scan(request, round_pk):
     if not form.is_valid():
         messages.error(request, _("Scan the checkpoint's code, or type it."))
         return redirect(round_)
-    code = form.cleaned_data["code"].strip().upper()
+    raw = form.cleaned_data["code"].strip()
+    code = raw.upper()
     checkpoint = (
-        Checkpoint.objects.filter(Q(code=code) | Q(nfc_tag=form.cleaned_data["code"].strip()))
+        Checkpoint.objects.filter(Q(code=code) | (~Q(nfc_tag="") & Q(nfc_tag__iexact=raw)))
         .filter(stops__route=round_.route)
         .first()
     )
     if checkpoint is None:
         messages.error(request, _("No checkpoint of this round has that code."))
         return redirect(round_)
-    query = urlencode({"method": form.cleaned_data["method"], "code": code})
+    # The checkpoint's own spelling: the form proves the scan with it.
+    proof = checkpoint.code if checkpoint.code == code else checkpoint.nfc_tag
+    query = urlencode({"method": form.cleaned_data["method"], "code": proof})
     url = reverse(
         "inspections:round_checkpoint",
         kwargs={"round_pk": round_.pk, "checkpoint_pk": checkpoint.pk},

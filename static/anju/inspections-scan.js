@@ -62,9 +62,30 @@
       });
   }
 
+  // Web NFC (Chrome on Android): a checkpoint's tag id stands for its code.
+  function readNfc(button) {
+    var form = button.closest("[data-testid=scan]").querySelector("[data-scan-form]");
+    var reader = new window.NDEFReader();
+    reader.scan().then(function () {
+      reader.onreading = function (event) {
+        form.querySelector("[data-scan-code]").value = event.serialNumber || "";
+        form.querySelector("[data-scan-method]").value = "nfc";
+        form.requestSubmit();
+      };
+    }).catch(function () {
+      button.disabled = true;
+    });
+  }
+
+  document.querySelectorAll("[data-nfc-start]").forEach(function (button) {
+    if ("NDEFReader" in window) button.classList.remove("d-none");
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-scan-start]");
     if (button) start(button);
+    var nfc = event.target.closest && event.target.closest("[data-nfc-start]");
+    if (nfc) readNfc(nfc);
   });
   // Typing the code after a camera attempt: it is typed, not scanned.
   document.addEventListener("input", function (event) {

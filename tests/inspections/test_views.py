@@ -172,3 +172,21 @@ def test_the_round_page_in_chinese(world, login, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     html = client.get(round_.get_absolute_url()).content.decode()
     assert "用摄像头扫码" in html and "巡检点" in html
+
+
+@pytest.mark.django_db
+def test_an_nfc_tag_read_is_proof_by_scan(world, login):
+    checkpoint, pressure, noise, round_ = pump_setup(world.estate, require_scan=True)
+    checkpoint.nfc_tag = "04:A2:BC:11"
+    checkpoint.save()
+    client = login(world.staff[Role.SECURITY])
+    scanned = client.post(
+        reverse("inspections:round_scan", kwargs={"round_pk": round_.pk}),
+        {"code": "04:a2:bc:11", "method": "nfc"},
+    )
+    answers = {f"item_{pressure.pk}": "0.4", f"item_{noise.pk}": "ok"}
+    done = client.post(
+        scanned["Location"], {"method": "nfc", "code": checkpoint.nfc_tag, "key": "n1", **answers}
+    )
+    assert done.status_code == 302
+    assert round_.visits.get().method == "nfc"
