@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.attachments import accepted_description
+from core.templatetags.anju import punct
 
 from .choices import ItemKind, ScanMethod
 
@@ -35,7 +36,7 @@ class CheckpointAnswersForm(forms.Form):
             )
         if item.kind in (ItemKind.NUMBER, ItemKind.METER):
             return forms.CharField(
-                label=f"{label} ({item.unit})" if item.unit else label,
+                label=f"{label}{punct('(')}{item.unit}{punct(')')}" if item.unit else label,
                 help_text=help_text,
                 required=False,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
