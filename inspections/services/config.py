@@ -1,13 +1,16 @@
 """Setting inspections up: checkpoints and their items, routes, plans (with the timeline)."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from core import texts
 from core.audit import diff, record_event, snapshot
 from estates.permissions import require
 
 from .. import permissions as P
-from ..models import CheckItem, CheckItemTemplate, Checkpoint, Plan, Route, RouteStop
+from ..choices import RoundStatus
+from ..models import CheckItem, CheckItemTemplate, Checkpoint, Plan, Round, Route, RouteStop
+from ..recurrence import local_zone, plan_windows
 
 CHECKPOINT_FIELDS = ("name", "place", "equipment", "nfc_tag", "require_scan", "is_active")
 ROUTE_FIELDS = ("name", "enforce_order", "is_active")
@@ -115,10 +118,34 @@ def route_save(*, actor, estate, data: dict, checkpoints: list, route=None):
 
 
 def plan_save(*, actor, estate, data: dict, assignees, plan=None):
+    """Create or change a plan. Rounds already scheduled that the changed plan no longer has
+    (another time, a day now skipped, the plan ended or stopped) are withdrawn, if nobody
+    has started them; the next generation adds the new ones."""
     require(actor, P.CONFIGURE, estate)
     created = plan is None
     with transaction.atomic():
         plan = Plan(estate=estate) if created else Plan.objects.select_for_update().get(pk=plan.pk)
         _save(plan, PLAN_FIELDS, data, actor, created)
         plan.assignees.set(assignees)
+        if not created:
+            _withdraw_stale_rounds(plan)
     return plan
+
+
+def _withdraw_stale_rounds(plan) -> int:
+    now = timezone.now()
+    pending = Round.objects.filter(
+        plan=plan, status=RoundStatus.SCHEDULED, started_at__isnull=True, window_start__gt=now
+    ).exclude(answers__isnull=False)
+    last = pending.order_by("-window_start").values_list("window_start", flat=True).first()
+    if last is None:
+        return 0
+    keep = set()
+    if plan.is_active:
+        zone = local_zone()
+        first_day = timezone.localtime(now, zone).date()
+        last_day = timezone.localtime(last, zone).date()
+        keep = {w.start for w in plan_windows(plan, first_day, last_day)}
+    stale = [r.pk for r in pending.only("pk", "window_start") if r.window_start not in keep]
+    Round.objects.filter(pk__in=stale).delete()
+    return len(stale)

@@ -214,3 +214,23 @@ def test_finishing_in_the_window_is_done_after_it_late(world):
         answers=[A(pressure, "0.4"), A(noise, "ok")],
     )  # fmt: skip
     assert services.round_finish(round_id=late.pk, actor=inspector).status == RoundStatus.LATE
+
+
+@pytest.mark.django_db
+def test_changing_a_plans_times_withdraws_its_stale_rounds_not_started_ones(world):
+    plan = PlanFactory(route__estate=world.estate, times=["08:00", "20:00"])
+    now = timezone.now()
+    services.rounds_generate(now=now)
+    before = Round.objects.filter(plan=plan, window_start__gt=now).count()
+    assert before >= 2
+    data = {"times": ["10:00"]}
+    services.plan_save(actor=world.manager, estate=world.estate, data=data, assignees=[],
+                       plan=plan)  # fmt: skip
+    services.rounds_generate(now=now)
+    future = Round.objects.filter(plan=plan, window_start__gt=now)
+    local_times = {r.window_start.astimezone(SH).strftime("%H:%M") for r in future}
+    assert local_times == {"10:00"}
+    # Stopping the plan withdraws what is left of it.
+    services.plan_save(actor=world.manager, estate=world.estate, data={"is_active": False},
+                       assignees=[], plan=plan)  # fmt: skip
+    assert not Round.objects.filter(plan=plan, window_start__gt=now).exists()

@@ -190,3 +190,23 @@ def test_an_nfc_tag_read_is_proof_by_scan(world, login):
     )
     assert done.status_code == 302
     assert round_.visits.get().method == "nfc"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["inspections:round_list", "inspections:today"])
+def test_list_pages_take_the_same_queries_for_few_and_many_rounds(world, login, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    checkpoint, pressure, noise, round_ = pump_setup(world.estate)
+    client = login(world.staff[Role.SECURITY])
+    url = reverse(url_name)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(1, 8):
+        make_round(round_.plan, start=timezone.now() - timedelta(minutes=10 + i))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["rounds" if url_name.endswith("today") else "rows"]) == 8
+    assert len(many.captured_queries) == len(few.captured_queries)
