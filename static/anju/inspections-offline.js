@@ -12,6 +12,17 @@
   var store = idb.createStore("anju-inspections", "outbox");
   var CACHE = "anju-inspections-v1";
   var sending = false;
+  var user = root.dataset.user || "";
+
+  // Another login on this phone: the pages kept for the previous one are dropped (their
+  // queued answers stay, theirs only: they are sent when that login is back).
+  var cleared = Promise.resolve();
+  try {
+    if (localStorage.getItem("anju-inspections-user") !== user) {
+      if (window.caches) cleared = caches.delete(CACHE);
+      localStorage.setItem("anju-inspections-user", user);
+    }
+  } catch (e) { /* storage refused: nothing kept */ }
 
   function csrf() {
     var meta = document.querySelector("meta[name=csrf-token]");
@@ -50,6 +61,10 @@
 
   function prefetch() {
     if (!navigator.onLine) return;
+    cleared.then(prefetchPages);
+  }
+
+  function prefetchPages() {
     var assets = Array.prototype.map.call(
       document.querySelectorAll("script[src], link[rel=stylesheet][href]"),
       function (el) { return el.getAttribute("src") || el.getAttribute("href"); }
@@ -81,6 +96,7 @@
   function entries() {
     return idb.entries(store).then(function (all) {
       return all.map(function (kv) { return kv[1]; })
+        .filter(function (e) { return String(e.user || "") === user; })
         .sort(function (a, b) { return a.queued_at < b.queued_at ? -1 : 1; });
     });
   }
@@ -182,6 +198,7 @@
     });
     var entry = {
       key: base,
+      user: user,
       label: form.dataset.label || "",
       queued_at: new Date().toISOString(),
       payload: {
