@@ -9,6 +9,7 @@ app_name = "inspections"
 urlpatterns = [
     path("", rounds.round_list, name="round_list"),
     path("today/", rounds.today, name="today"),
+    path("export.xlsx", rounds.round_export, name="round_export"),
     path("sync/", sync.answers_sync, name="sync"),
     path("sw.js", offline.service_worker, name="sw"),
     path(

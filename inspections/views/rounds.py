@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from core.attachments import attachment_response
 from core.audit import timeline_for
 from core.errors import DomainError
+from core.export import xlsx_response
 from core.feedback import form_errors_from
-from core.listing import list_context
+from core.listing import apply_filters, list_context
 from estates.access import get_scoped_or_404, scoped_list, staff_required
 from estates.permissions import has_perm, has_perm_somewhere
 from estates.selectors import current_estate
@@ -321,3 +322,34 @@ def checkpoint_scan(request, code):
                 )
                 return redirect(f"{url}?{urlencode({'method': 'qr', 'code': checkpoint.code})}")
     return redirect(checkpoint)
+
+
+@staff_required
+def round_export(request):
+    """The rounds list as filtered, as XLSX (times in local time, statuses in words)."""
+    rows = scoped_list(Round.objects, request, P.VIEW).select_related(
+        "estate", "plan", "route", "assignee"
+    )
+    _filterset, rows = apply_filters(request, rows, RoundFilter)
+    zone = local_zone()
+
+    def local(value):
+        return timezone.localtime(value, zone).replace(tzinfo=None) if value else None
+
+    data = (
+        (
+            r.estate.name,
+            r.plan.name,
+            r.route.name,
+            local(r.window_start),
+            local(r.window_end),
+            str(r.assignee) if r.assignee else "",
+            r.get_status_display(),
+            local(r.finished_at),
+        )
+        for r in rows.order_by("-window_start", "-id")[:10_000]
+    )
+    headers = [_("Estate"), _("Plan"), _("Route"), _("window opens"), _("window closes"),
+               _("Inspector"), _("Status"), _("finished at")]  # fmt: skip
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(f"rounds-{stamp}.xlsx", _("Inspection rounds"), headers, data)

@@ -18,6 +18,7 @@ from .factories import CheckItemFactory, CheckpointFactory, PlanFactory, make_ro
 RULES = {
     "inspections:round_list": Staff(P.VIEW, "any"),
     "inspections:today": Staff(P.DO_ROUNDS, "any"),
+    "inspections:round_export": Staff(P.VIEW, "any"),
     "inspections:sync": Staff(P.DO_ROUNDS, "any"),
     "inspections:sw": Public(),
     "inspections:monthly_report_pdf": Staff(P.VIEW, "current", unchosen="redirect"),

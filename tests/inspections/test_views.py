@@ -210,3 +210,18 @@ def test_list_pages_take_the_same_queries_for_few_and_many_rounds(world, login, 
         response = client.get(url)
     assert len(response.context["rounds" if url_name.endswith("today") else "rows"]) == 8
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_rounds_export_follows_the_filters_and_the_scope(world, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    checkpoint, pressure, noise, round_ = pump_setup(world.estate)
+    make_round(round_.plan, start=timezone.now() - timedelta(days=2), status=RoundStatus.MISSED)
+    pump_setup(world.other_estate)
+    response = login(world.manager).get(reverse("inspections:round_export"), {"status": "missed"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][0] == "锦绣园" and rows[1][6] == "Missed"
