@@ -148,6 +148,9 @@ class PlanForm(forms.ModelForm):
         self.fields["assignees"].required = False
         self.fields["assignee_role"].choices = [("", "—"), *doer_roles()]
         self.fields["times_text"].initial = ", ".join(self.instance.times or ["09:00"])
+        order = list(self.Meta.fields)
+        order.insert(order.index("recurrence") + 1, "times_text")
+        self.order_fields(order)
 
     def clean_times_text(self):
         try:
