@@ -54,7 +54,7 @@ def test_every_declared_dependency_is_used():
             modules_of.setdefault(dist.lower().replace("_", "-"), set()).add(module)
     source = "\n".join(
         path.read_text()
-        for package in ["config", "core", "estates", "maintenance", "portal"]
+        for package in ["config", "core", "estates", "maintenance", "portal", "inspections"]
         for path in (ROOT / package).rglob("*.py")
     )
     for requirement in project["dependencies"]:

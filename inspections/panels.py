@@ -1,0 +1,31 @@
+"""The inspection history on an equipment's staff page (estates.panels): the latest answers
+at its checkpoints and the findings with their repair tickets."""
+
+from estates.permissions import has_perm
+
+from . import permissions as P
+from .models import Answer, Finding
+
+SHOWN = 20
+
+
+def equipment_panel(request, equipment, **page):
+    if not has_perm(request.user, P.VIEW, equipment.estate):
+        return None
+    answers = list(
+        Answer.objects.filter(checkpoint__equipment=equipment)
+        .select_related("item", "checkpoint", "by", "round")
+        .order_by("-taken_at", "-id")[:SHOWN]
+    )
+    findings = list(
+        Finding.objects.filter(checkpoint__equipment=equipment)
+        .select_related("item", "checkpoint", "ticket")
+        .order_by("-created_at", "-id")[:SHOWN]
+    )
+    checkpoints = list(equipment.checkpoints.order_by("name"))
+    return {
+        "template": "inspections/panels/equipment.html",
+        "answers": answers,
+        "findings": findings,
+        "checkpoints": checkpoints,
+    }
