@@ -11,14 +11,18 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_every_project_app_is_packaged():
-    find = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
-    include = find["find"]["include"]
-    ours = [
+def _project_apps() -> list[str]:
+    return [
         app.name
         for app in apps.get_app_configs()
         if Path(app.path).resolve().parent == ROOT and app.name != "tests"
     ]
+
+
+def test_every_project_app_is_packaged():
+    find = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    include = find["find"]["include"]
+    ours = _project_apps()
     assert {"core", "estates", "maintenance", "portal"} <= set(ours)
     for name in [*ours, "config"]:
         assert any(fnmatch(name, pattern) for pattern in include), name
@@ -54,7 +58,7 @@ def test_every_declared_dependency_is_used():
             modules_of.setdefault(dist.lower().replace("_", "-"), set()).add(module)
     source = "\n".join(
         path.read_text()
-        for package in ["config", "core", "estates", "maintenance", "portal", "inspections"]
+        for package in ["config", *_project_apps()]
         for path in (ROOT / package).rglob("*.py")
     )
     for requirement in project["dependencies"]:
