@@ -19,7 +19,8 @@ def locked(complaint_id, actor, slug, *, who=STAFF, version=None):
     if version is not None and complaint.version != version:
         raise TransitionError(
             _(
-                "Someone else changed this complaint a moment ago; nothing was done. Please look at it again."
+                "Someone else changed this complaint a moment ago; nothing was done. "
+                "Please look at it again."
             )
         )
     check(transition, actor, complaint)

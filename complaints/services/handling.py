@@ -40,8 +40,8 @@ def complaint_acknowledge(*, complaint_id, actor, responsible=None, note="", ver
             fields.append("responsible")
         c.acknowledged_at = timezone.now()
         save(c, actor, "complaint_acknowledged", fields, changes=changes, note=note)
-        tell_complainant(c, texts.gettext("Your %(number)s is being handled"),
-                         texts.gettext("%(name)s is responsible for it.", name=str(c.responsible)))  # fmt: skip
+        who = texts.gettext("%(name)s is responsible for it.", name=str(c.responsible))
+        tell_complainant(c, texts.gettext("Your %(number)s is being handled"), who)
         if c.responsible_id != actor.pk:
             tell_staff([c.responsible], c, texts.gettext("Complaint %(number)s is yours"), note)
     return c
