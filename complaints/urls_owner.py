@@ -1,5 +1,17 @@
 """Owner pages of complaints (under /portal/complaints/), in the owner scope of estates.owners."""
 
+from django.urls import path
+
+from .views import owner
+
 app_name = "portal_complaints"
 
-urlpatterns = []
+urlpatterns = [
+    path("", owner.my_complaints, name="my_complaints"),
+    path("new/", owner.file_complaint, name="file_complaint"),
+    path("<int:complaint_pk>/", owner.complaint_detail, name="complaint_detail"),
+    path("<int:complaint_pk>/do/<slug:step>/", owner.complaint_step, name="complaint_step"),
+    path(
+        "<int:complaint_pk>/photos/<int:photo_pk>/", owner.complaint_photo, name="complaint_photo"
+    ),  # fmt: skip
+]

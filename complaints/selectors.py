@@ -1,0 +1,69 @@
+"""Reads the complaint pages share."""
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+
+from estates.permissions import has_perm
+from maintenance.choices import OPEN_STATUSES as OPEN_REPAIRS
+from maintenance.models import Ticket
+
+from . import permissions as P
+from .choices import Channel
+from .models import Complaint
+from .services.intake import LOW_RATING, MANY_URGES
+
+BOARD_RELATED = ("estate", "unit__building", "building", "responsible", "complainant")
+
+
+def board_complaints(queryset):
+    return queryset.select_related(*BOARD_RELATED)
+
+
+def may_see_name(user, complaint) -> bool:
+    """An anonymous complaint's complainant: for the estate's manager only."""
+    return not complaint.anonymous or has_perm(user, P.SEE_ANONYMOUS, complaint.estate)
+
+
+def tickets_to_review(tickets):
+    """Repairs rated low (by the owner or at the follow-up) or urged repeatedly, that are
+    no complaint yet: each can become one in one step."""
+    done = Complaint.objects.filter(channel=Channel.REPAIR, ticket__isnull=False)
+    return (
+        tickets.filter(
+            Q(rating__lte=LOW_RATING)
+            | Q(follow_ups__rating__lte=LOW_RATING)
+            | Q(urge_count__gte=MANY_URGES)
+        )
+        .exclude(pk__in=done.values("ticket_id"))
+        .distinct()
+        .select_related("estate", "unit__building", "building", "technician")
+        .order_by("-reported_at", "-id")
+    )
+
+
+def ticket_progress(ticket: Ticket | None) -> dict | None:
+    if ticket is None:
+        return None
+    return {"ticket": ticket, "open": ticket.status in OPEN_REPAIRS}
+
+
+def summary(complaints) -> dict:
+    """The case summary: counts by category, cause, estate and month; typical cases."""
+    by = {}
+    for key, field in (("category", "category"), ("cause", "cause"), ("estate", "estate__name")):
+        by[key] = list(
+            complaints.values(field)
+            .annotate(n=Count("id"), closed=Count("id", filter=Q(closed_at__isnull=False)))
+            .order_by("-n", field)
+        )
+    by["month"] = list(
+        complaints.annotate(month=TruncMonth("filed_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    by["total"] = complaints.count()
+    by["typical"] = list(
+        complaints.filter(typical=True).select_related("estate").order_by("-filed_at")[:50]
+    )
+    return by
