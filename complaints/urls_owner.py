@@ -10,8 +10,8 @@ urlpatterns = [
     path("", owner.my_complaints, name="my_complaints"),
     path("new/", owner.file_complaint, name="file_complaint"),
     path("<int:complaint_pk>/", owner.complaint_detail, name="complaint_detail"),
-    path("<int:complaint_pk>/do/<slug:step>/", owner.complaint_step, name="complaint_step"),
+    path("<int:complaint_pk>/do/<slug:owner_step>/", owner.complaint_step, name="complaint_step"),
     path(
-        "<int:complaint_pk>/photos/<int:photo_pk>/", owner.complaint_photo, name="complaint_photo"
+        "<int:complaint_pk>/photos/<int:attachment_pk>/", owner.complaint_photo, name="complaint_photo"
     ),  # fmt: skip
 ]

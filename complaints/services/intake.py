@@ -170,7 +170,7 @@ def complaint_from_ticket(*, ticket_id, actor):
     with transaction.atomic():
         ticket = (
             Ticket.objects.for_user(actor)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("estate", "unit__building", "reporter")
             .get(pk=ticket_id)
         )

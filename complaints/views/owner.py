@@ -97,8 +97,8 @@ def complaint_detail(request, complaint_pk):
 
 @owner_required
 @require_POST
-def complaint_step(request, complaint_pk, step):
-    spec = transitions.OWNER_ACTIONS.get(step)
+def complaint_step(request, complaint_pk, owner_step):
+    spec = transitions.OWNER_ACTIONS.get(owner_step)
     if spec is None:
         raise Http404
     complaint = _get(request, complaint_pk)
@@ -126,6 +126,6 @@ def complaint_step(request, complaint_pk, step):
 
 
 @owner_required
-def complaint_photo(request, complaint_pk, photo_pk):
+def complaint_photo(request, complaint_pk, attachment_pk):
     complaint = _get(request, complaint_pk)
-    return attachment_response(get_object_or_404(complaint.photos, pk=photo_pk))
+    return attachment_response(get_object_or_404(complaint.photos, pk=attachment_pk))

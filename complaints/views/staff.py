@@ -141,9 +141,9 @@ def _show_again(request, complaint, form):
 
 
 @staff_required
-def complaint_photo(request, complaint_pk, photo_pk):
+def complaint_photo(request, complaint_pk, attachment_pk):
     complaint = get_complaint(request, complaint_pk)
-    return attachment_response(get_object_or_404(complaint.photos, pk=photo_pk))
+    return attachment_response(get_object_or_404(complaint.photos, pk=attachment_pk))
 
 
 def require_somewhere(user, perm):
