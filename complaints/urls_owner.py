@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:complaint_pk>/", owner.complaint_detail, name="complaint_detail"),
     path("<int:complaint_pk>/do/<slug:owner_step>/", owner.complaint_step, name="complaint_step"),
     path(
-        "<int:complaint_pk>/photos/<int:attachment_pk>/", owner.complaint_photo, name="complaint_photo"
+        "<int:complaint_pk>/photos/<int:attachment_pk>/",
+        owner.complaint_photo,
+        name="complaint_photo",
     ),  # fmt: skip
 ]

@@ -26,6 +26,8 @@ urlpatterns = [
     path("<int:complaint_pk>/", staff.complaint_detail, name="complaint_detail"),
     path("<int:complaint_pk>/do/<slug:step>/", staff.complaint_action, name="complaint_action"),
     path(
-        "<int:complaint_pk>/photos/<int:attachment_pk>/", staff.complaint_photo, name="complaint_photo"
+        "<int:complaint_pk>/photos/<int:attachment_pk>/",
+        staff.complaint_photo,
+        name="complaint_photo",
     ),  # fmt: skip
 ]
