@@ -62,8 +62,11 @@ def test_an_anonymous_name_is_shown_to_the_manager_only(world, login):
     assert "王小明" in client.get(BOARD).content.decode()
     # The export too: customer service may export, and sees no name.
     sheet = load_workbook(
-        io.BytesIO(login(world.staff[Role.CUSTOMER_SERVICE]).get(
-            reverse("complaints:complaint_export")).content)  # fmt: skip
+        io.BytesIO(
+            login(world.staff[Role.CUSTOMER_SERVICE])
+            .get(reverse("complaints:complaint_export"))
+            .content
+        )  # fmt: skip
     ).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[1][0] == c.number and rows[1][8] == "Anonymous"
