@@ -198,3 +198,16 @@ def test_a_repair_rated_low_at_follow_up_becomes_one_complaint(world):
 def test_a_repair_urged_repeatedly_qualifies(world):
     assert services.qualifies_as_complaint(_ticket(world, urge_count=2))
     assert not services.qualifies_as_complaint(_ticket(world, number="JXY-3", rating=4))
+
+
+def test_demo_complaints_are_seeded_once(world):
+    import random
+
+    from complaints.apps import ComplaintsConfig
+    from django.apps import apps
+
+    config = apps.get_app_config("complaints")
+    assert isinstance(config, ComplaintsConfig)
+    made = config.seed_demo(world.estate, rng=random.Random(1))
+    assert made == Complaint.objects.filter(estate=world.estate).count() > 0
+    assert config.seed_demo(world.estate, rng=random.Random(1)) == 0
