@@ -13,13 +13,15 @@ class ComplaintsConfig(AppConfig):
         from estates.permissions import grant
 
         from . import permissions as P
-        from .panels import unit_panel
+        from .panels import person_panel, unit_panel
         from .permissions import ROLE_PERMISSIONS
         from .timeline import VERBS
 
         grant(ROLE_PERMISSIONS)
         VERB_LABELS.update(VERBS)
         VERB_LABELS["complaint_deadlines_saved"] = _("Complaint deadlines saved")
+        VERB_LABELS["notice_published"] = _("Notice published")
+        VERB_LABELS["notice_expired"] = _("Notice taken down")
         register_staff_nav(
             NavEntry(
                 label=_("Complaints"),
@@ -38,6 +40,15 @@ class ComplaintsConfig(AppConfig):
             )
         )
         register_panel("unit", unit_panel)
+        register_panel("person", person_panel)
+        register_owner_nav(
+            NavEntry(
+                label=_("Notices"),
+                url_name="portal_complaints:my_notices",
+                icon="newspaper",
+                order=45,
+            )
+        )
 
     def seed_demo(self, estate, *, rng) -> int:
         """Called by `seed_demo` for each estate: demo complaints (idempotent)."""

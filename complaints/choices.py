@@ -83,3 +83,10 @@ class Cause(models.TextChoices):
 class Deadline(models.TextChoices):
     ACKNOWLEDGE = "acknowledge", _("acknowledge")
     RESOLVE = "resolve", _("resolve")
+
+
+class ContactKind(models.TextChoices):
+    CALL = "call", _("Phone call")
+    VISIT = "visit", _("Visit")
+    MESSAGE = "message", _("Message (WeChat, SMS, e-mail)")
+    OTHER = "other", _("Other")

@@ -9,7 +9,7 @@ from estates.choices import Role
 from estates.models import Person, StaffMembership, Unit
 from maintenance.choices import Category as RepairCategory
 
-from .choices import INTAKE_CHANNELS, Category, Cause, Kind, Severity
+from .choices import INTAKE_CHANNELS, Category, Cause, ContactKind, Kind, Severity
 from .fields import PhotosField
 from .services import ComplaintData
 
@@ -252,3 +252,44 @@ class PreventionForm(forms.Form):
         self.fields["owner"].queryset = (
             get_user_model().objects.filter(pk__in=ids).order_by("username")
         )
+
+
+# --- Notices and the communication log -----------------------------------------------------
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _when(label, required=True):
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+    )
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(
+        label=_("Text"), max_length=8000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    buildings = forms.ModelMultipleChoiceField(
+        label=_("Buildings"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None: the whole estate."),
+    )
+    publish_at = _when(_("Published from"))
+    expires_at = _when(_("Until"), required=False)
+
+    def __init__(self, *args, estate, **kwargs):
+        from estates.models import Building
+
+        super().__init__(*args, **kwargs)
+        self.fields["buildings"].queryset = Building.objects.filter(estate=estate).order_by("name")
+
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(label=_("How"), choices=ContactKind.choices)
+    summary = forms.CharField(label=_("What was said"), max_length=4000, widget=TEXTAREA)

@@ -13,7 +13,17 @@ from core.models import TimeStampedModel
 from estates.models import Building, Estate, EstateScopedQuerySet, Person, Unit
 from maintenance.models import Ticket
 
-from .choices import OPEN_STATUSES, STATUS_COLOURS, Category, Cause, Channel, Kind, Severity, Status
+from .choices import (
+    OPEN_STATUSES,
+    STATUS_COLOURS,
+    Category,
+    Cause,
+    Channel,
+    ContactKind,
+    Kind,
+    Severity,
+    Status,
+)
 
 # Acknowledge within hours, resolve within days: the defaults of a category an estate has
 # not set for itself (DeadlineRule).
@@ -287,3 +297,116 @@ class PreventionAction(TimeStampedModel):
 
     def __str__(self):
         return self.description[:50]
+
+
+# --- Communication: notices to owners, the log of contacts with an owner ----------------
+
+
+class NoticeQuerySet(EstateScopedQuerySet):
+    def for_owner(self, user):
+        """Published, unexpired notices of the estates where the owner lives: to the whole
+        estate, or to one of the buildings of their units."""
+        from django.utils import timezone
+
+        from estates.owners import current_occupancies, person_for
+
+        person = person_for(user)
+        if person is None:
+            return self.none()
+        now = timezone.now()
+        occupancies = current_occupancies(person)
+        return (
+            self.filter(
+                Q(buildings__isnull=True)
+                | Q(buildings__in=occupancies.values("unit__building_id")),
+                estate_id__in=occupancies.values("unit__estate_id"),
+                publish_at__lte=now,
+            )
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            .distinct()
+        )
+
+
+class Notice(TimeStampedModel):
+    """公告: to an estate, or to some of its buildings, between two dates."""
+
+    estate = models.ForeignKey(
+        Estate, verbose_name=_("estate"), on_delete=models.PROTECT, related_name="notices"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    buildings = models.ManyToManyField(
+        Building,
+        verbose_name=_("buildings"),
+        blank=True,
+        related_name="notices",
+        help_text=_("None: the whole estate."),
+    )
+    publish_at = models.DateTimeField(_("published from"))
+    expires_at = models.DateTimeField(_("until"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-publish_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True) | Q(expires_at__gt=models.F("publish_at")),
+                name="notice_expires_after_publish",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("complaints:notice_detail", kwargs={"notice_pk": self.pk})
+
+
+class NoticeRead(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="reads")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notices_read")
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "person"], name="notice_read_once")
+        ]
+
+    def __str__(self):
+        return f"{self.notice_id} {self.person_id}"
+
+
+class ContactLogQuerySet(EstateScopedQuerySet):
+    pass
+
+
+class ContactLog(models.Model):
+    """One call, visit or message with an owner, written down by customer service."""
+
+    estate = models.ForeignKey(Estate, verbose_name=_("estate"), on_delete=models.PROTECT,
+                               related_name="+")  # fmt: skip
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="contacts"
+    )
+    kind = models.CharField(_("how"), max_length=20, choices=ContactKind.choices)
+    summary = models.TextField(_("what was said"))
+    happened_at = models.DateTimeField(_("when"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContactLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("communication log")
+        ordering = ["-happened_at", "-id"]
+
+    def __str__(self):
+        return f"{self.person_id} {self.kind}"

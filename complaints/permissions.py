@@ -8,10 +8,12 @@ HANDLE = "complaints.handle"  # acknowledge, assign, resolve, close, reopen, rep
 SEE_ANONYMOUS = "complaints.see_anonymous"  # the name behind an anonymous complaint
 CONFIGURE = "complaints.configure"  # the estate's complaint deadlines
 REPORT = "complaints.report"  # case summaries and prevention actions
+NOTICES = "complaints.notices"  # publish notices (公告) to owners
+CONTACTS = "complaints.contacts"  # the communication log of an owner
 
 ROLE_PERMISSIONS = {
-    Role.MANAGER: {VIEW, FILE, HANDLE, SEE_ANONYMOUS, CONFIGURE, REPORT},
-    Role.CUSTOMER_SERVICE: {VIEW, FILE, HANDLE, REPORT},
+    Role.MANAGER: {VIEW, FILE, HANDLE, SEE_ANONYMOUS, CONFIGURE, REPORT, NOTICES, CONTACTS},
+    Role.CUSTOMER_SERVICE: {VIEW, FILE, HANDLE, REPORT, NOTICES, CONTACTS},
     Role.TECHNICIAN: {VIEW, FILE},
     Role.SECURITY: {VIEW, FILE},
     Role.ENVIRONMENT: {VIEW, FILE},

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import export, repairs, staff, summary
+from .views import contacts, export, notices, repairs, staff, summary
 
 app_name = "complaints"
 
@@ -23,6 +23,11 @@ urlpatterns = [
         "prevention/<int:prevention_pk>/done/", summary.prevention_done, name="prevention_done"
     ),  # fmt: skip
     path("deadlines/", summary.deadline_settings, name="deadline_settings"),
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/new/", notices.notice_create, name="notice_create"),
+    path("notices/<int:notice_pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<int:notice_pk>/take-down/", notices.notice_expire, name="notice_expire"),
+    path("people/<int:person_pk>/contacts/", contacts.contact_add, name="contact_add"),
     path("<int:complaint_pk>/", staff.complaint_detail, name="complaint_detail"),
     path("<int:complaint_pk>/do/<slug:step>/", staff.complaint_action, name="complaint_action"),
     path(

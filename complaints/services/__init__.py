@@ -4,6 +4,7 @@ the timeline event and notifies (notifications are e-mailed after commit by core
 
 Callers import from here (`from complaints import services`)."""
 
+from .communication import contact_log_add, notice_expire, notice_publish, notice_read
 from .handling import (
     complaint_acknowledge,
     complaint_assign,
@@ -41,6 +42,10 @@ __all__ = [
     "complaint_reopen",
     "complaint_resolve",
     "complaint_start",
+    "contact_log_add",
+    "notice_expire",
+    "notice_publish",
+    "notice_read",
     "deadline_rules_save",
     "default_responsible",
     "prevention_action_add",

@@ -1,9 +1,10 @@
 """The complaints' URLs in the role × URL matrix (tests/test_url_scoping.py)."""
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from complaints import permissions as P
-from complaints.models import ComplaintPhoto
+from complaints.models import ComplaintPhoto, Notice
 from estates import permissions as EP
 
 from ..url_rules import A, B, Owner, Staff
@@ -25,6 +26,14 @@ RULES = {
     # step=acknowledge (a new complaint); the form comes back for whoever may take it.
     "complaints:complaint_action": Staff(P.HANDLE),
     "complaints:complaint_photo": Staff(P.VIEW),
+    "complaints:notice_list": Staff(P.VIEW, "any"),
+    "complaints:notice_create": Staff(P.NOTICES, "current"),
+    "complaints:notice_detail": Staff(P.VIEW),
+    "complaints:notice_expire": Staff(P.NOTICES),
+    # An empty form: nothing written down, back to the person's page (a 302).
+    "complaints:contact_add": Staff(P.CONTACTS),
+    "portal_complaints:my_notices": Owner(),
+    "portal_complaints:my_notice": Owner(),
     "portal_complaints:my_complaints": Owner(),
     "portal_complaints:file_complaint": Owner(),
     "portal_complaints:complaint_detail": Owner(),
@@ -37,7 +46,7 @@ PLAIN_KWARGS = {"step": "acknowledge", "owner_step": "confirm"}
 
 
 def build(world):
-    complaints, photos, actions = {}, {}, {}
+    complaints, photos, actions, notices = {}, {}, {}, {}
     for side in (A, B):
         complaint = ComplaintFactory(unit=world.unit[side], complainant=world.person[side])
         complaints[side] = complaint
@@ -48,6 +57,10 @@ def build(world):
         )
         manager = world.actors["A manager" if side == A else "B manager"].user
         actions[side] = PreventionActionFactory(estate=world.estate[side], owner=manager)
+        notices[side] = Notice.objects.create(
+            estate=world.estate[side], title="停水通知", body="明天停水", publish_at=timezone.now()
+        )
     world.extra["complaint_pk"] = complaints
     world.extra["attachment_pk"] = photos
     world.extra["prevention_pk"] = actions
+    world.extra["notice_pk"] = notices

@@ -203,8 +203,9 @@ def test_a_repair_urged_repeatedly_qualifies(world):
 def test_demo_complaints_are_seeded_once(world):
     import random
 
-    from complaints.apps import ComplaintsConfig
     from django.apps import apps
+
+    from complaints.apps import ComplaintsConfig
 
     config = apps.get_app_config("complaints")
     assert isinstance(config, ComplaintsConfig)
