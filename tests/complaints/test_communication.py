@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def publish(world, **kw):
-    values = dict(actor=world.staff[Role.CUSTOMER_SERVICE], estate=world.estate, title="停水通知",
-                  body="明天9点至12点停水", publish_at=timezone.now() - timedelta(minutes=1))  # fmt: skip
+    values = {
+        "actor": world.staff[Role.CUSTOMER_SERVICE],
+        "estate": world.estate,
+        "title": "停水通知",
+        "body": "明天9点至12点停水",
+        "publish_at": timezone.now() - timedelta(minutes=1),
+    }
     return services.notice_publish(**{**values, **kw})
 
 
