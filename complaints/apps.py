@@ -41,14 +41,6 @@ class ComplaintsConfig(AppConfig):
         )
         register_panel("unit", unit_panel)
         register_panel("person", person_panel)
-        register_owner_nav(
-            NavEntry(
-                label=_("Notices"),
-                url_name="portal_complaints:my_notices",
-                icon="newspaper",
-                order=45,
-            )
-        )
 
     def seed_demo(self, estate, *, rng) -> int:
         """Called by `seed_demo` for each estate: demo complaints (idempotent)."""
