@@ -17,6 +17,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     WECHAT = "wechat", _("WeChat or social media")
     REPAIR = "repair", _("Repair follow-up")
+    FOLLOW_UP = "follow_up", _("Comment at a repair follow-up")
     OTHER = "other", _("Other")
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.attachments import AttachmentBase
 from core.models import TimeStampedModel
 from estates.models import Building, Estate, EstateScopedQuerySet, Person, Unit
-from maintenance.models import Ticket
+from maintenance.models import FollowUp, Ticket
 
 from .choices import (
     OPEN_STATUSES,
@@ -152,6 +152,16 @@ class Complaint(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="complaints",
+    )
+
+    # A comment given at a repair's follow-up (回访), classified as feedback (once).
+    follow_up = models.OneToOneField(
+        FollowUp,
+        verbose_name=_("repair follow-up"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
     )
 
     objects = ComplaintQuerySet.as_manager()

@@ -41,6 +41,18 @@ def tickets_to_review(tickets):
     )
 
 
+def follow_up_comments(tickets):
+    """Comments given at repair follow-ups, not classified as feedback yet."""
+    from maintenance.models import FollowUp
+
+    return (
+        FollowUp.objects.filter(ticket__in=tickets, feedback__isnull=True)
+        .exclude(comment="")
+        .select_related("ticket__estate")
+        .order_by("-created_at", "-id")
+    )
+
+
 def ticket_progress(ticket: Ticket | None) -> dict | None:
     if ticket is None:
         return None

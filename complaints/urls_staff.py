@@ -16,6 +16,11 @@ urlpatterns = [
         repairs.complaint_from_ticket,
         name="complaint_from_ticket",
     ),  # fmt: skip
+    path(
+        "follow-ups/<int:follow_up_pk>/classify/",
+        repairs.classify_follow_up,
+        name="classify_follow_up",
+    ),
     path("summary/", summary.case_summary, name="case_summary"),
     path("summary.pdf", summary.case_summary_pdf, name="case_summary_pdf"),
     path("prevention/new/", summary.prevention_add, name="prevention_add"),

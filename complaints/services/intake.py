@@ -212,3 +212,47 @@ def complaint_from_ticket(*, ticket_id, actor):
             photos=(),
             ticket=ticket,
         )
+
+
+def complaint_from_follow_up(*, follow_up_id, actor, kind, category):
+    """A comment or suggestion given at a repair's follow-up, classified: it lands in the
+    same list as every other complaint, suggestion and praise (once per follow-up)."""
+    from maintenance.models import FollowUp
+
+    with transaction.atomic():
+        follow_up = (
+            FollowUp.objects.select_for_update(of=("self",))
+            .select_related("ticket__estate", "ticket__unit__building", "ticket__reporter")
+            .get(pk=follow_up_id, ticket__in=Ticket.objects.for_user(actor))
+        )
+        ticket = follow_up.ticket
+        require(actor, P.HANDLE, ticket.estate)
+        if kind not in Kind.values or category not in Category.values:
+            raise ValidationError(_("Choose the kind and the category."))
+        if Complaint.objects.filter(follow_up=follow_up).exists():
+            raise DomainError(_("This follow-up comment is classified already."))
+        if not follow_up.comment.strip():
+            raise DomainError(_("This follow-up has no comment."))
+        reporter = ticket.reporter
+        data = ComplaintData(
+            kind=kind,
+            category=category,
+            description=follow_up.comment.strip(),
+            unit=ticket.unit,
+            building=ticket.building,
+            contact_name=ticket.contact_name or (reporter.name if reporter else ""),
+            contact_phone=ticket.contact_phone or (reporter.mobile if reporter else ""),
+        )
+        complaint = _create(
+            estate=ticket.estate,
+            data=data,
+            channel=Channel.FOLLOW_UP,
+            actor=actor,
+            complainant=reporter,
+            responsible=actor,
+            photos=(),
+            ticket=ticket,
+        )
+        complaint.follow_up = follow_up
+        complaint.save(update_fields=["follow_up"])
+    return complaint

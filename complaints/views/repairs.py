@@ -2,7 +2,7 @@
 Maintenance's ticket page offers no extension point, so the list lives here."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +19,8 @@ from maintenance.models import Ticket
 
 from .. import permissions as P
 from .. import services
-from ..selectors import tickets_to_review
+from ..choices import Category, Kind
+from ..selectors import follow_up_comments, tickets_to_review
 
 
 def _reviewable(request):
@@ -44,7 +45,18 @@ def repairs_to_review(request):
         last=request.GET.get("last") == "1",
         page_size=50,
     )
-    return render(request, "complaints/staff/repairs.html", {"page": page, "rows": page.rows})
+    comments = list(follow_up_comments(_reviewable(request))[:100])
+    return render(
+        request,
+        "complaints/staff/repairs.html",
+        {
+            "page": page,
+            "rows": page.rows,
+            "comments": comments,
+            "kinds": Kind.choices,
+            "categories": Category.choices,
+        },
+    )
 
 
 @staff_required
@@ -60,3 +72,28 @@ def complaint_from_ticket(request, ticket_pk):
     messages.success(request, _("Complaint %(number)s opened from the repair.")
                      % {"number": complaint.number})  # fmt: skip
     return redirect(complaint.get_absolute_url())
+
+
+@staff_required
+@require_POST
+def classify_follow_up(request, follow_up_pk):
+    from maintenance.models import FollowUp
+
+    try:
+        complaint = services.complaint_from_follow_up(
+            follow_up_id=follow_up_pk,
+            actor=request.user,
+            kind=request.POST.get("kind", ""),
+            category=request.POST.get("category", ""),
+        )
+    except FollowUp.DoesNotExist as exc:
+        raise Http404 from exc
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+        return redirect("complaints:repairs_to_review")
+    messages.success(
+        request,
+        _("The comment is now %(kind)s %(number)s.")
+        % {"kind": complaint.get_kind_display(), "number": complaint.number},
+    )
+    return redirect("complaints:repairs_to_review")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from complaints import permissions as P
 from complaints.models import ComplaintPhoto, Notice
 from estates import permissions as EP
+from maintenance.models import FollowUp
 
 from ..url_rules import A, B, Owner, Staff
 from .factories import ComplaintFactory, PreventionActionFactory
@@ -17,6 +18,7 @@ RULES = {
     "complaints:repairs_to_review": Staff(P.HANDLE, "any"),
     # The matrix's ticket was neither rated low nor urged: refused with a message (a 302).
     "complaints:complaint_from_ticket": Staff(P.HANDLE),
+    "complaints:classify_follow_up": Staff(P.HANDLE),
     "complaints:case_summary": Staff(P.REPORT, "any"),
     "complaints:case_summary_pdf": Staff(P.REPORT, "any"),
     "complaints:prevention_add": Staff(P.REPORT, "current"),
@@ -64,3 +66,9 @@ def build(world):
     world.extra["attachment_pk"] = photos
     world.extra["prevention_pk"] = actions
     world.extra["notice_pk"] = notices
+    world.extra["follow_up_pk"] = {
+        side: FollowUp.objects.create(
+            ticket=world.ticket[side], method="phone", rating=3, comment="建议晚上不要施工"
+        )  # fmt: skip
+        for side in (A, B)
+    }

@@ -212,3 +212,30 @@ def test_demo_complaints_are_seeded_once(world):
     made = config.seed_demo(world.estate, rng=random.Random(1))
     assert made == Complaint.objects.filter(estate=world.estate).count() > 0
     assert config.seed_demo(world.estate, rng=random.Random(1)) == 0
+
+
+def test_a_follow_up_comment_is_classified_as_a_suggestion_once(world, login):
+    from django.urls import reverse
+
+    ticket = _ticket(world)
+    follow_up = FollowUp.objects.create(
+        ticket=ticket, method="phone", rating=4, comment="建议维修前先电话联系"
+    )
+    client = login(world.staff[Role.CUSTOMER_SERVICE])
+    page = reverse("complaints:repairs_to_review")
+    assert "建议维修前先电话联系" in client.get(page).content.decode()
+    url = reverse("complaints:classify_follow_up", kwargs={"follow_up_pk": follow_up.pk})
+    client.post(url, {"kind": Kind.SUGGESTION, "category": Category.REPAIRS})
+    c = Complaint.objects.get()
+    assert (c.kind, c.channel, c.follow_up, c.ticket) == (
+        Kind.SUGGESTION, Channel.FOLLOW_UP, follow_up, ticket
+    )  # fmt: skip
+    assert c.description == "建议维修前先电话联系" and c.complainant == world.owner_person
+    # In the same list as every other suggestion; no longer waiting to be classified.
+    board = client.get(reverse("complaints:complaint_board"), {"kind": "suggestion"})
+    assert c.number in board.content.decode()
+    assert "建议维修前先电话联系" not in client.get(page).content.decode()
+    with pytest.raises(DomainError):
+        services.complaint_from_follow_up(
+            follow_up_id=follow_up.pk, actor=world.manager, kind="suggestion", category="repairs"
+        )
