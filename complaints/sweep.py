@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core import texts
@@ -26,7 +27,13 @@ from .models import Complaint
 from .services.notices import staff_of
 
 WARNING, OVERDUE = "warning", "overdue"
-BATCH = 1000
+BATCH = 5000
+DIGEST_LINES = 50  # numbers listed in a digest notification's body
+
+
+def BOARD_URL():  # noqa: N802 - a lazy constant
+    return reverse("complaints:complaint_board")
+
 
 # deadline -> (due, met, warned flag, escalated flag)
 DEADLINES = {
@@ -74,36 +81,68 @@ class Recipients:
         return self.users[pk]
 
 
-def _title(deadline, kind, number, due):
-    args = {"number": number, "deadline": texts.choice(Deadline, deadline), "time": due}
+def _title(deadline, kind, rows):
+    """One complaint: its number and deadline; several: a digest title."""
+    label = texts.choice(Deadline, deadline)
+    if len(rows) == 1:
+        args = {"number": Complaint(pk=rows[0][0]).number, "deadline": label, "time": rows[0][1]}
+        if kind == WARNING:
+            return texts.gettext("%(number)s: the %(deadline)s deadline is at %(time)s", **args)
+        return texts.gettext(
+            "%(number)s is overdue: the %(deadline)s deadline passed at %(time)s", **args
+        )
     if kind == WARNING:
-        return texts.gettext("%(number)s: the %(deadline)s deadline is at %(time)s", **args)
-    return texts.gettext(
-        "%(number)s is overdue: the %(deadline)s deadline passed at %(time)s", **args
+        return texts.ngettext(
+            "%(count)d complaint near its %(deadline)s deadline",
+            "%(count)d complaints near their %(deadline)s deadline",
+            len(rows),
+            deadline=label,
+        )
+    return texts.ngettext(
+        "%(count)d complaint overdue: the %(deadline)s deadline passed",
+        "%(count)d complaints overdue: the %(deadline)s deadline passed",
+        len(rows),
+        deadline=label,
     )
 
 
+def _body(rows):
+    """A digest's lines: "TS-000123 · <due, in the reader's format>"."""
+    if len(rows) == 1:
+        return ""
+    shown = rows[:DIGEST_LINES]
+    pattern = "\n".join(f"%(number{i})s · %(due{i})s" for i in range(len(shown)))
+    params = {}
+    for i, (pk, due) in enumerate(shown):
+        params[f"number{i}"], params[f"due{i}"] = Complaint(pk=pk).number, due
+    if len(rows) > DIGEST_LINES:
+        pattern += f"\n… +{len(rows) - DIGEST_LINES}"
+    return texts.compose(pattern, **params)
+
+
 def _notify(deadline, kind, rows, staff: Recipients) -> int:
-    """One notification per complaint and group of recipients."""
-    sent = 0
-    groups = defaultdict(list)
+    """One notification per group of recipients: a digest when they have several."""
+    groups = defaultdict(list)  # recipients' ids -> [(pk, due)]
+    users = {}
     for pk, estate_id, responsible_id, due in rows:
         managers, service = staff.of_estate(estate_id)
         responsible = staff.user(responsible_id)
         if kind == WARNING:
-            users = [responsible] if responsible else (service or managers)
+            told = [responsible] if responsible else (service or managers)
         else:
-            users = [*managers, *([responsible] if responsible else [])]
-        users = list({u.pk: u for u in users if u is not None}.values())
-        groups[pk] = (users, due)
-    for pk, (users, due) in groups.items():
-        if not users:
-            continue
-        number = Complaint(pk=pk).number
+            told = [*managers, *([responsible] if responsible else [])]
+        told = {u.pk: u for u in told if u is not None}
+        if told:
+            users.update(told)
+            groups[tuple(sorted(told))].append((pk, due))
+    sent = 0
+    for ids, group in groups.items():
+        url = Complaint(pk=group[0][0]).get_absolute_url() if len(group) == 1 else BOARD_URL()
         notes = notify(
-            recipients=users,
-            title=_title(deadline, kind, number, due),
-            url=Complaint(pk=pk).get_absolute_url(),
+            recipients=[users[i] for i in ids],
+            title=_title(deadline, kind, group),
+            body=_body(group),
+            url=url,
         )
         sent += len(notes)
     return sent
