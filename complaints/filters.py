@@ -62,7 +62,8 @@ class ComplaintFilter(df.FilterSet):
         if not value:
             return queryset
         match = NUMBER.match(value)
-        q = Q(description__icontains=value) | Q(contact_phone__startswith=value)
+        # An anonymous complainant is not found by their phone number.
+        q = Q(description__icontains=value) | Q(contact_phone__startswith=value, anonymous=False)
         if match:
             q |= Q(pk=int(match.group(1)))
         return queryset.filter(q)

@@ -16,7 +16,10 @@ from .models import Complaint, ContactLog
 def unit_panel(request, unit, **page):
     if not has_perm(request.user, P.VIEW, unit.estate):
         return None
-    complaints = list(Complaint.objects.filter(unit=unit).order_by("-filed_at", "-id")[:10])
+    complaints = Complaint.objects.filter(unit=unit)
+    if not has_perm(request.user, P.SEE_ANONYMOUS, unit.estate):
+        complaints = complaints.exclude(anonymous=True)  # the unit would name them
+    complaints = list(complaints.order_by("-filed_at", "-id")[:10])
     for c in complaints:
         c.badge = STATUS_COLOURS.get(c.status, "secondary")
     return {"template": "complaints/staff/unit_panel.html", "complaints": complaints}

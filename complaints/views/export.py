@@ -50,10 +50,12 @@ def _local(moment):
 
 
 def _row(c, now, anonymous_ok):
-    if c.anonymous and c.estate_id not in anonymous_ok and anonymous_ok is not None:
-        name = _("Anonymous")
+    hidden = c.anonymous and anonymous_ok is not None and c.estate_id not in anonymous_ok
+    if hidden:  # neither the name nor the unit (which would name them)
+        name, place = _("Anonymous"), c.building.name if c.building_id else ""
     else:
         name = c.complainant.name if c.complainant_id else c.contact_name
+        place = c.place
     return (
         c.number,
         c.estate.name,
@@ -62,7 +64,7 @@ def _row(c, now, anonymous_ok):
         c.get_severity_display(),
         c.get_channel_display(),
         c.get_status_display(),
-        c.place,
+        place,
         name,
         str(c.responsible) if c.responsible_id else "",
         _local(c.filed_at),

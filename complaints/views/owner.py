@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -69,7 +71,12 @@ def file_complaint(request):
             messages.success(
                 request,
                 _("Thank you. %(number)s is filed; we reply by %(time)s.")
-                % {"number": complaint.number, "time": complaint.acknowledge_due},
+                % {
+                    "number": complaint.number,
+                    "time": date_format(
+                        timezone.localtime(complaint.acknowledge_due), "SHORT_DATETIME_FORMAT"
+                    ),
+                },
             )
             return _to(complaint)
     return render(request, "complaints/owner/file.html", {"form": form, "units": units})

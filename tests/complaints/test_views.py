@@ -51,14 +51,21 @@ def test_an_anonymous_name_is_shown_to_the_manager_only(world, login):
     c = ComplaintFactory(unit=world.unit, complainant=world.owner_person, anonymous=True,
                          contact_name="王小明", contact_phone="13800001111")  # fmt: skip
     url = c.get_absolute_url()
+    unit_page = world.unit.get_absolute_url()
     for role in (Role.CUSTOMER_SERVICE, Role.TECHNICIAN, Role.FINANCE):
         client = login(world.staff[role])
         for page in (url, BOARD):
             body = client.get(page).content.decode()
             assert "王小明" not in body and "13800001111" not in body, (role, page)
             assert "Anonymous" in body
+        # Nor the unit, which would name them: not on the page, not on the unit's panel.
+        assert world.unit.label not in client.get(url).content.decode()
+        assert c.number not in client.get(unit_page).content.decode()
+        # Nor found by their phone number.
+        assert c.number not in client.get(BOARD, {"q": "13800001111"}).content.decode()
     client = login(world.manager)
     assert "王小明" in client.get(url).content.decode()
+    assert c.number in client.get(unit_page).content.decode()
     assert "王小明" in client.get(BOARD).content.decode()
     # The export too: customer service may export, and sees no name.
     sheet = load_workbook(
