@@ -72,4 +72,30 @@ def seed_complaints(estate, *, rng) -> int:
             )
         )
     Complaint.objects.bulk_create(rows)
-    return len(rows)
+    return len(rows) + _seed_notices(estate, now)
+
+
+def _seed_notices(estate, now) -> int:
+    from estates.models import Building
+
+    from .models import Notice
+
+    notices = [
+        Notice.objects.create(
+            estate=estate,
+            title="小区停水通知",
+            body="因市政管网维修，本周六 9:00-12:00 全小区停水，请提前储水。",
+            publish_at=now - timedelta(days=1),
+            expires_at=now + timedelta(days=5),
+        ),
+        Notice.objects.create(
+            estate=estate,
+            title="电梯年检",
+            body="下周二上午电梯年检，期间电梯暂停使用，给您带来不便敬请谅解。",
+            publish_at=now - timedelta(hours=2),
+        ),
+    ]
+    building = Building.objects.filter(estate=estate).order_by("name").first()
+    if building is not None:
+        notices[1].buildings.set([building])
+    return len(notices)

@@ -239,3 +239,32 @@ def test_deadline_settings_change_new_complaints(world, login):
 
     assert deadlines.rule_for(world.estate, Category.NOISE) == (1, 3)
     assert login(world.staff[Role.CUSTOMER_SERVICE]).get(url).status_code == 403
+
+
+def test_the_admin_shows_complaints_read_only_without_the_complainant(world, login):
+    c = ComplaintFactory(unit=world.unit, complainant=world.owner_person, anonymous=True,
+                         contact_name="王小明")  # fmt: skip
+    client = login(world.admin)
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    assert client.get(reverse("admin:complaints_complaint_changelist")).status_code == 200
+    response = client.get(reverse("admin:complaints_complaint_change", args=[c.pk]))
+    assert response.status_code == 200 and "王小明" not in response.content.decode()
+    assert client.get(reverse("admin:complaints_complaint_add")).status_code == 403
+
+
+def test_board_queries_do_not_grow_with_its_rows(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.staff[Role.CUSTOMER_SERVICE])
+    ComplaintFactory(unit=world.unit, complainant=world.owner_person)
+    client.get(BOARD)
+    with CaptureQueriesContext(connection) as one:
+        client.get(BOARD)
+    for _ in range(30):
+        ComplaintFactory(unit=world.unit, complainant=world.owner_person, anonymous=True)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(BOARD).content.decode()
+    assert body.count("data-complaint=") == 31
+    assert len(many.captured_queries) == len(one.captured_queries)
