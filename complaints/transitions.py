@@ -83,6 +83,22 @@ COMPLAINT: tuple[Transition, ...] = (
            "complaint_cancel", "ReasonForm", style="outline-secondary"),
 )  # fmt: skip
 
+# What the user reads once an action is done (who: staff or owner, slug) -> text.
+DONE = {
+    (STAFF, "acknowledge"): gettext_lazy("%(number)s acknowledged."),
+    (STAFF, "start"): gettext_lazy("Work on %(number)s started."),
+    (STAFF, "assign"): gettext_lazy("%(number)s given to someone else."),
+    (STAFF, "repair"): gettext_lazy("Repair ticket opened for %(number)s."),
+    (STAFF, "resolve"): gettext_lazy("%(number)s resolved; the complainant is asked to confirm."),
+    (STAFF, "close"): gettext_lazy("%(number)s closed."),
+    (STAFF, "reopen"): gettext_lazy("%(number)s reopened."),
+    (STAFF, "cancel"): gettext_lazy("%(number)s withdrawn."),
+    (STAFF, "typical"): gettext_lazy("%(number)s marked as a typical case."),
+    (OWNER, "confirm"): gettext_lazy("Thank you for rating %(number)s."),
+    (OWNER, "reopen"): gettext_lazy("%(number)s reopened: we are on it again."),
+    (OWNER, "withdraw"): gettext_lazy("%(number)s withdrawn."),
+}
+
 STAFF_ACTIONS: dict[str, Transition] = {t.slug: t for t in COMPLAINT if t.who == STAFF}
 OWNER_ACTIONS: dict[str, Transition] = {t.slug: t for t in COMPLAINT if t.who == OWNER}
 

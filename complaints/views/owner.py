@@ -127,8 +127,8 @@ def complaint_step(request, complaint_pk, owner_step):
         for text in texts:
             messages.error(request, text)
         return _to(complaint)
-    messages.success(request, _("%(number)s: %(action)s — done.")
-                     % {"number": complaint.number, "action": spec.label})  # fmt: skip
+    done = transitions.DONE[(transitions.OWNER, spec.slug)]
+    messages.success(request, str(done) % {"number": complaint.number})
     return _to(complaint)
 
 

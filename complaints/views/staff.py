@@ -125,10 +125,8 @@ def complaint_action(request, complaint_pk, step):
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(complaint.get_absolute_url())
-    messages.success(
-        request,
-        _("%(number)s: %(action)s — done.") % {"number": complaint.number, "action": spec.label},
-    )
+    done = transitions.DONE[(transitions.STAFF, spec.slug)]
+    messages.success(request, str(done) % {"number": complaint.number})
     return redirect(complaint.get_absolute_url())
 
 

@@ -244,3 +244,13 @@ def test_a_follow_up_comment_is_classified_as_a_suggestion_once(world, login):
         services.complaint_from_follow_up(
             follow_up_id=follow_up.pk, actor=world.manager, kind="suggestion", category="repairs"
         )
+
+
+def test_every_row_of_the_table_has_its_service_form_and_message():
+    from complaints import forms
+    from complaints.transitions import COMPLAINT, DONE
+
+    assert set(DONE) == {(t.who, t.slug) for t in COMPLAINT}
+    for t in COMPLAINT:
+        assert callable(t.service_function), t.slug
+        assert issubclass(t.form_class, forms.ActionForm), t.slug

@@ -64,6 +64,7 @@ def test_noise_complaint_escalated_resolved_and_rated(world, new_context):
     ack = staff.locator("[data-action=acknowledge]")
     ack.locator("summary").click()
     ack.locator("form button").click()
+    expect(staff.get_by_text(f"{complaint.number} acknowledged.")).to_be_visible()
     expect(staff.get_by_test_id("status")).to_have_text("Acknowledged")
     resolve = staff.locator("[data-action=resolve]")
     resolve.locator("summary").click()
@@ -79,6 +80,7 @@ def test_noise_complaint_escalated_resolved_and_rated(world, new_context):
     confirm = owner.locator("[data-action=confirm]")
     confirm.locator("input[name=rating][value='4']").check()
     confirm.get_by_test_id("confirm").click()
+    expect(owner.get_by_text(f"Thank you for rating {complaint.number}.")).to_be_visible()
     expect(owner.get_by_test_id("status")).to_have_text("Closed")
     expect(owner.get_by_test_id("rating")).to_contain_text("★★★★☆")
     assert bad_responses(owner) == []
