@@ -280,6 +280,12 @@ class NoticeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None: the whole estate."),
     )
+    mobiles = forms.CharField(
+        label=_("Owners (mobile numbers)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only to these owners: their mobile numbers, one per line."),
+    )
     publish_at = _when(_("Published from"))
     expires_at = _when(_("Until"), required=False)
 
@@ -287,7 +293,26 @@ class NoticeForm(forms.Form):
         from estates.models import Building
 
         super().__init__(*args, **kwargs)
+        self.estate = estate
         self.fields["buildings"].queryset = Building.objects.filter(estate=estate).order_by("name")
+
+    def clean_mobiles(self):
+        """The people living in the estate with these mobile numbers (each must be one)."""
+        from estates.models import Occupancy
+
+        numbers = [n.strip() for n in self.cleaned_data["mobiles"].split() if n.strip()]
+        current = Occupancy.objects.current().filter(unit__estate=self.estate)
+        found = {
+            o.person.mobile: o.person
+            for o in current.filter(person__mobile__in=numbers).select_related("person")
+        }
+        unknown = [n for n in numbers if n not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("Nobody living in the estate has these numbers: %(numbers)s")
+                % {"numbers": ", ".join(unknown)}
+            )
+        return list({p.pk: p for p in found.values()}.values())
 
 
 class ContactForm(forms.Form):

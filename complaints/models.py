@@ -315,7 +315,7 @@ class PreventionAction(TimeStampedModel):
 class NoticeQuerySet(EstateScopedQuerySet):
     def for_owner(self, user):
         """Published, unexpired notices of the estates where the owner lives: to the whole
-        estate, or to one of the buildings of their units."""
+        estate, to one of the buildings of their units, or to them by name."""
         from django.utils import timezone
 
         from estates.owners import current_occupancies, person_for
@@ -327,8 +327,9 @@ class NoticeQuerySet(EstateScopedQuerySet):
         occupancies = current_occupancies(person)
         return (
             self.filter(
-                Q(buildings__isnull=True)
-                | Q(buildings__in=occupancies.values("unit__building_id")),
+                Q(buildings__isnull=True, people__isnull=True)
+                | Q(buildings__in=occupancies.values("unit__building_id"))
+                | Q(people=person),
                 estate_id__in=occupancies.values("unit__estate_id"),
                 publish_at__lte=now,
             )
@@ -338,7 +339,7 @@ class NoticeQuerySet(EstateScopedQuerySet):
 
 
 class Notice(TimeStampedModel):
-    """公告: to an estate, or to some of its buildings, between two dates."""
+    """公告: to an estate, or to some of its buildings or owners, between two dates."""
 
     estate = models.ForeignKey(
         Estate, verbose_name=_("estate"), on_delete=models.PROTECT, related_name="notices"
@@ -351,6 +352,13 @@ class Notice(TimeStampedModel):
         blank=True,
         related_name="notices",
         help_text=_("None: the whole estate."),
+    )
+    people = models.ManyToManyField(
+        Person,
+        verbose_name=_("owners"),
+        blank=True,
+        related_name="notices_to_me",
+        help_text=_("Only to these owners (besides the buildings chosen)."),
     )
     publish_at = models.DateTimeField(_("published from"))
     expires_at = models.DateTimeField(_("until"), null=True, blank=True)

@@ -13,7 +13,8 @@ from .. import permissions as P
 from ..models import ContactLog, Notice, NoticeRead
 
 
-def notice_publish(*, actor, estate, title, body, publish_at, expires_at=None, buildings=()):
+def notice_publish(*, actor, estate, title, body, publish_at, expires_at=None, buildings=(),
+                   people=()):  # fmt: skip
     require(actor, P.NOTICES, estate)
     if expires_at is not None and expires_at <= publish_at:
         raise ValidationError({"expires_at": _("The end is before the start.")})
@@ -29,6 +30,7 @@ def notice_publish(*, actor, estate, title, body, publish_at, expires_at=None, b
             created_by=actor,
         )
         notice.buildings.set(buildings)
+        notice.people.set(people)
         record_event(notice, actor=actor, verb="notice_published",
                      changes={"publish_at": [None, str(publish_at)]})  # fmt: skip
     return notice

@@ -72,6 +72,7 @@ def notice_create(request):
                 publish_at=d["publish_at"],
                 expires_at=d["expires_at"],
                 buildings=list(d["buildings"]),
+                people=d["mobiles"],
             ),
             _("Notice published."),
         )
@@ -92,6 +93,8 @@ def notice_detail(request, notice_pk):
         {
             "notice": notice,
             "buildings": list(notice.buildings.order_by("name")),
+            "people": list(notice.people.order_by("name")) if can_see_people else [],
+            "people_count": notice.people.count(),
             "read_count": reads.count(),
             "reads": list(reads[:500]) if can_see_people else [],
             "can_see_people": can_see_people,

@@ -98,3 +98,29 @@ def test_the_communication_log_on_the_person_page(world, login):
         == 403
     )
     assert login(world.other_manager).post(add, {"kind": "call", "summary": "x"}).status_code == 404
+
+
+def test_a_notice_to_some_owners_by_mobile_number(world, login):
+    client = login(world.staff[Role.CUSTOMER_SERVICE])
+    form = {
+        "title": "物业费提醒",
+        "body": "您的物业费尚未缴纳",
+        "mobiles": f"{world.owner_person.mobile}\n13999999999",
+        "publish_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
+    response = client.post(reverse("complaints:notice_create"), form)
+    assert response.status_code == 200 and "13999999999" in response.content.decode()
+    form["mobiles"] = world.owner_person.mobile
+    assert client.post(reverse("complaints:notice_create"), form).status_code == 302
+    notice = Notice.objects.get()
+    assert list(notice.people.all()) == [world.owner_person]
+    neighbour = world.owner_person.__class__.objects.create(
+        name="邻居", mobile="13700001234", registered_estate=world.estate
+    )
+    from tests.factories import OccupancyFactory
+
+    OccupancyFactory(person=neighbour, unit=world.unit, role="tenant")
+    neighbour.user = world.staff[Role.FINANCE].__class__.objects.create(username="13700001234")
+    neighbour.save()
+    assert list(Notice.objects.for_owner(world.owner)) == [notice]
+    assert not Notice.objects.for_owner(neighbour.user).exists()
