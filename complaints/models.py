@@ -365,6 +365,8 @@ class Notice(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set (under the row's lock) once the audience was told in their inbox.
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
 
     objects = NoticeQuerySet.as_manager()
 

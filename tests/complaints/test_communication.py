@@ -124,3 +124,27 @@ def test_a_notice_to_some_owners_by_mobile_number(world, login):
     neighbour.save()
     assert list(Notice.objects.for_owner(world.owner)) == [notice]
     assert not Notice.objects.for_owner(neighbour.user).exists()
+
+
+def test_owners_of_the_audience_are_told_once_the_notice_is_published(world):
+    from complaints.announce import notices_announce
+    from complaints.tasks import notice_announce
+    from config.celery import BEAT_SCHEDULE
+    from core.models import Notification
+
+    assert BEAT_SCHEDULE["complaints-notice-announce"]["task"] == notice_announce.name
+
+    later = publish(world, title="下周停电", publish_at=timezone.now() + timedelta(hours=1))
+    to_building = publish(world, title="3栋通知", buildings=[world.building])
+    elsewhere = publish(world, title="9栋通知", buildings=[BuildingFactory(estate=world.estate)])
+    assert notices_announce() == {"notices": 2, "notifications": 1}
+    assert notices_announce() == {"notices": 0, "notifications": 0}
+    (note,) = Notification.objects.filter(recipient=world.owner)
+    assert str(note.title) == "Notice: 3栋通知"
+    assert note.url == reverse("portal_complaints:my_notice", kwargs={"notice_pk": to_building.pk})
+    elsewhere.refresh_from_db()
+    assert elsewhere.announced_at is not None  # announced to nobody, but done
+    assert notices_announce(timezone.now() + timedelta(hours=2))["notifications"] == 1
+    later.refresh_from_db()
+    assert later.announced_at is not None
+    assert not Notification.objects.filter(recipient=world.other_owner).exists()
