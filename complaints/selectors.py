@@ -1,6 +1,8 @@
 """Reads the complaint pages share."""
 
-from django.db.models import Count, Q
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import TruncMonth
 
 from estates.permissions import has_perm
@@ -59,6 +61,13 @@ def ticket_progress(ticket: Ticket | None) -> dict | None:
     return {"ticket": ticket, "open": ticket.status in OPEN_REPAIRS}
 
 
+def _rate(part, whole):
+    """A percentage with one decimal (Decimal, rounded half up), or None without cases."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 def summary(complaints) -> dict:
     """The case summary: counts by category, cause, estate and month; typical cases."""
     by = {}
@@ -75,6 +84,20 @@ def summary(complaints) -> dict:
         .order_by("month")
     )
     by["total"] = complaints.count()
+    by["kpis"] = complaints.aggregate(
+        rating=Avg("rating"),
+        acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
+        acknowledged_on_time=Count(
+            "id", filter=Q(acknowledged_at__isnull=False, acknowledged_at__lte=F("acknowledge_due"))
+        ),
+        resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+        resolved_on_time=Count(
+            "id", filter=Q(resolved_at__isnull=False, resolved_at__lte=F("resolve_due"))
+        ),
+    )
+    k = by["kpis"]
+    k["acknowledged_rate"] = _rate(k["acknowledged_on_time"], k["acknowledged"])
+    k["resolved_rate"] = _rate(k["resolved_on_time"], k["resolved"])
     by["typical"] = list(
         complaints.filter(typical=True).select_related("estate").order_by("-filed_at")[:50]
     )

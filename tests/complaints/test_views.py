@@ -203,11 +203,17 @@ def test_case_summary_page_pdf_and_prevention_actions(world, login):
     ComplaintFactory(unit=world.unit, status=S.CLOSED, cause=Cause.NEIGHBOUR, closed_at=now,
                      typical=True, lesson="装修前张贴告示")  # fmt: skip
     ComplaintFactory(unit=world.unit, category=Category.PARKING)
+    # One acknowledged in time, one late: 50 %.
+    ComplaintFactory(unit=world.unit, acknowledged_at=now - timedelta(hours=3),
+                     filed_at=now - timedelta(hours=4))  # fmt: skip
+    ComplaintFactory(unit=world.unit, acknowledged_at=now - timedelta(hours=1),
+                     filed_at=now - timedelta(hours=4))  # fmt: skip
     world.manager.language = "zh-hans"
     world.manager.save(update_fields=["language"])
     client = login(world.manager)
     body = client.get(reverse("complaints:case_summary")).content.decode()
     assert "装修前张贴告示" in body and 'data-testid="by-cause"' in body
+    assert '<div class="fs-4 value" data-kpi="acknowledged">50.0%</div>' in body
     response = client.post(reverse("complaints:prevention_add"), {
         "category": Category.NOISE, "description": "装修管理规定上墙",
         "owner": world.staff[Role.CUSTOMER_SERVICE].pk,
@@ -222,6 +228,7 @@ def test_case_summary_page_pdf_and_prevention_actions(world, login):
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     assert "投诉案例总结" in text and "锦绣园" in text
     assert "装修前张贴告示" in text and "装修管理规定上墙" in text and "邻里之间" in text
+    assert "按时受理" in text and "50.0%" in text
     client.post(reverse("complaints:prevention_done", kwargs={"prevention_pk": action.pk}))
     action.refresh_from_db()
     assert action.done_at is not None
