@@ -21,6 +21,17 @@ def board_complaints(queryset):
     return queryset.select_related(*BOARD_RELATED)
 
 
+def status_counts(queryset, now) -> dict:
+    """{status: n, "open": n, "overdue": n} of the board's rows (one query)."""
+    from .choices import OPEN_STATUSES
+    from .models import overdue_q
+
+    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
+    counts["open"] = sum(counts.get(s, 0) for s in OPEN_STATUSES)
+    counts["overdue"] = queryset.filter(overdue_q(now)).count()
+    return counts
+
+
 def may_see_name(user, complaint) -> bool:
     """An anonymous complaint's complainant: for the estate's manager only."""
     return not complaint.anonymous or has_perm(user, P.SEE_ANONYMOUS, complaint.estate)

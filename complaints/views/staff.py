@@ -20,10 +20,11 @@ from estates.selectors import current_estate
 
 from .. import permissions as P
 from .. import services, transitions
+from ..choices import Status
 from ..filters import ComplaintFilter
 from ..forms import StaffIntakeForm
 from ..models import Complaint
-from ..selectors import board_complaints, may_see_name
+from ..selectors import board_complaints, may_see_name, status_counts
 from .common import action_form, badges, detail_context, get_complaint
 
 SORTS = {"-filed_at": ["-filed_at", "-id"], "filed_at": ["filed_at", "id"]}
@@ -44,8 +45,15 @@ def complaint_board(request):
         badges(c, now)
         c.show_name = may_see_name(request.user, c)
     estate = current_estate(request)
+    counts = status_counts(complaints, now)
+    chosen = request.GET.get("status", "")
+    tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]
+    tabs += [(v, label, counts.get(v)) for v, label in Status.choices if counts.get(v)]
     ctx.update(
         {
+            "tabs": [(v, label, n, _query(request, status=v or None)) for v, label, n in tabs],
+            "chosen_status": chosen,
+            "overdue_count": counts["overdue"],
             "can_file": estate is not None and has_perm(request.user, P.FILE, estate),
             "can_configure": estate is not None and has_perm(request.user, P.CONFIGURE, estate),
             "can_export": has_perm_somewhere(request.user, EP.EXPORT),
@@ -128,6 +136,17 @@ def complaint_action(request, complaint_pk, step):
     done = transitions.DONE[(transitions.STAFF, spec.slug)]
     messages.success(request, str(done) % {"number": complaint.number})
     return redirect(complaint.get_absolute_url())
+
+
+def _query(request, **changes) -> str:
+    """request.GET with `changes` (None removes a key), back on the first page."""
+    params = request.GET.copy()
+    for key, value in {**changes, "after": None, "before": None, "last": None}.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return f"?{params.urlencode()}"
 
 
 def _show_again(request, complaint, form):

@@ -37,6 +37,9 @@ def test_board_filters_searches_and_marks_overdue(world, login):
     client = login(world.staff[Role.TECHNICIAN])  # everyone on staff may view
     body = client.get(BOARD).content.decode()
     assert late.number in body and fine.number in body and "别的小区" not in body
+    tabs = client.get(BOARD).content.decode()
+    assert 'data-status="open"' in tabs and 'data-status="overdue"' in tabs
+    assert '<span class="badge text-bg-danger">1</span>' in tabs  # one overdue
     body = client.get(BOARD, {"overdue": "true"}).content.decode()
     assert late.number in body and fine.number not in body
     body = client.get(BOARD, {"category": "parking"}).content.decode()
