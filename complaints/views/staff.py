@@ -20,7 +20,7 @@ from estates.selectors import current_estate
 
 from .. import permissions as P
 from .. import services, transitions
-from ..choices import Status
+from ..choices import OPEN_STATUSES, Status
 from ..filters import ComplaintFilter
 from ..forms import StaffIntakeForm
 from ..models import Complaint
@@ -49,6 +49,7 @@ def complaint_board(request):
     chosen = request.GET.get("status", "")
     tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]
     tabs += [(v, label, counts.get(v)) for v, label in Status.choices if counts.get(v)]
+    tabs += [(v, label, None) for v, label in Status.choices if v not in OPEN_STATUSES]
     ctx.update(
         {
             "tabs": [(v, label, n, _query(request, status=v or None)) for v, label, n in tabs],
