@@ -4,10 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.db import transaction
 
 from billing.choices import BillStatus, EntryKind, FeeKind, Method
 from billing.models import Bill, BillLine, FeeItem, FeeStandard, FeeTier, LedgerEntry
-from billing.services.ledger import account_lock
+from billing.services.ledger import account_lock, allocate
 
 
 class FeeItemFactory(factory.django.DjangoModelFactory):
@@ -51,9 +52,12 @@ def issued_bill(unit, period="2026-11", amount="250.60", *, on=None, item=None) 
         bill=bill, unit=unit, period=period, fee_item=item, standard=standard,
         quantity=Decimal("1"), unit_price=amount, amount=amount, explanation="test",
     )  # fmt: skip
-    account = account_lock(unit)
-    LedgerEntry.objects.create(
-        account=account, estate=unit.estate, unit=unit, kind=EntryKind.CHARGE, amount=amount,
-        bill=bill, on_date=on or dt.date(2026, 11, 1), note="test",
-    )  # fmt: skip
+    with transaction.atomic():
+        account = account_lock(unit)
+        LedgerEntry.objects.create(
+            account=account, estate=unit.estate, unit=unit, kind=EntryKind.CHARGE, amount=amount,
+            bill=bill, on_date=on or dt.date(2026, 11, 1), note="test",
+        )  # fmt: skip
+        allocate(account)  # as issuing does: a prepaid balance draws on the new bill
+    bill.refresh_from_db()
     return bill
