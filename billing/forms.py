@@ -122,7 +122,7 @@ class PaymentForm(forms.Form):
         label=_("Amount (CNY)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
     )
     channel = forms.ChoiceField(
-        label=_("Paid by"), choices=[(c.value, c.label) for c in COUNTER_CHANNELS]
+        label=_("Paid with"), choices=[(c.value, c.label) for c in COUNTER_CHANNELS]
     )
     reference = forms.CharField(
         label=_("Reference"),

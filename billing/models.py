@@ -391,7 +391,7 @@ class Payment(TimeStampedModel):
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="payments"
     )
     amount = models.DecimalField(_("amount (CNY)"), **MONEY, validators=[MinValueValidator(0)])
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    channel = models.CharField(_("payment channel"), max_length=20, choices=Channel.choices)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
     payer_name = models.CharField(_("paid by"), max_length=50, blank=True)

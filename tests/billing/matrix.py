@@ -49,7 +49,11 @@ def build(world):
         unit, estate = world.unit[side], world.estate[side]
         bills[side] = issued_bill(unit, "2026-10", "300.00")
         payments[side] = payment_record(
-            unit=unit, amount="100.00", channel="cash", idempotency_key=f"matrix-{side}", actor=admin
+            unit=unit,
+            amount="100.00",
+            channel="cash",
+            idempotency_key=f"matrix-{side}",
+            actor=admin,
         )
         standards[side] = FeeStandardFactory(estate=estate)
         runs[side] = BillRun.objects.create(estate=estate, period="2026-11", status="previewed")

@@ -7,7 +7,13 @@ from decimal import Decimal
 import pytest
 
 from billing.choices import Method
-from billing.compute import covered_days, metered_line, periodic_line, previous_period, tiered_amount
+from billing.compute import (
+    covered_days,
+    metered_line,
+    periodic_line,
+    previous_period,
+    tiered_amount,
+)
 from billing.numerals import amount_in_capitals
 from core import texts
 
@@ -36,12 +42,19 @@ def test_part_month_is_prorated_by_days_and_rounded_half_up():
 def test_parking_spaces_and_no_days_charge_nothing():
     line = periodic_line(Method.PER_PARKING, price="300", area=0, spaces=2, days=30, month_days=30)
     assert line.amount == Decimal("600.00")
-    assert periodic_line(Method.PER_PARKING, price="300", area=0, spaces=0, days=30, month_days=30) is None
+    assert (
+        periodic_line(Method.PER_PARKING, price="300", area=0, spaces=0, days=30, month_days=30)
+        is None
+    )
     assert periodic_line(Method.FIXED, price="10", area=0, spaces=0, days=0, month_days=30) is None
 
 
 def test_stepped_water_price():
-    steps = [(Decimal("15"), Decimal("3.50")), (Decimal("25"), Decimal("4.55")), (None, Decimal("6.10"))]
+    steps = [
+        (Decimal("15"), Decimal("3.50")),
+        (Decimal("25"), Decimal("4.55")),
+        (None, Decimal("6.10")),
+    ]
     exact, parts = tiered_amount(Decimal("28"), steps)
     # 15 × 3.50 + 10 × 4.55 + 3 × 6.10 = 52.50 + 45.50 + 18.30 = 116.30
     assert exact == Decimal("116.30")

@@ -70,5 +70,7 @@ def test_receipt_numbers_under_concurrency(world):
     _together(6, lambda i: services.payment_record(
         unit=units[i], amount="10", channel="cash", idempotency_key=f"r{i}", actor=cashier
     ))  # fmt: skip
-    sequences = sorted(Receipt.objects.filter(estate=world.estate).values_list("sequence", flat=True))
+    sequences = sorted(
+        Receipt.objects.filter(estate=world.estate).values_list("sequence", flat=True)
+    )
     assert sequences == [1, 2, 3, 4, 5, 6]

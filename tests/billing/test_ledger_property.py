@@ -28,8 +28,12 @@ class Rollback(Exception):
     pass
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=st.lists(operation, min_size=1, max_size=12), split=st.integers(min_value=0, max_value=12))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ops=st.lists(operation, min_size=1, max_size=12), split=st.integers(min_value=0, max_value=12)
+)
 def test_every_statement_adds_up(world, ops, split):
     finance = world.staff[Role.FINANCE]
     unit = world.unit
@@ -41,13 +45,19 @@ def test_every_statement_adds_up(world, ops, split):
                     issued_bill(unit, f"{2030 + n}-01", amount, on=day)
                 elif kind == "pay":
                     services.payment_record(
-                        unit=unit, amount=amount, channel="cash", idempotency_key=f"p{n}", actor=finance
+                        unit=unit,
+                        amount=amount,
+                        channel="cash",
+                        idempotency_key=f"p{n}",
+                        actor=finance,
                     )
                 elif kind == "credit":
                     services.credit_record(unit=unit, amount=amount, reason="优惠", actor=finance)
                 else:
                     try:
-                        services.refund_record(unit=unit, amount=amount, reason="退款", actor=finance)
+                        services.refund_record(
+                            unit=unit, amount=amount, reason="退款", actor=finance
+                        )
                     except DomainError:
                         pass  # more than the prepaid balance: refused, nothing written
             _check(unit, split)

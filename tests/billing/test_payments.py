@@ -24,7 +24,9 @@ def cashier(world):
 
 
 def pay(unit, amount, actor, key, channel="cash"):
-    return services.payment_record(unit=unit, amount=amount, channel=channel, idempotency_key=key, actor=actor)
+    return services.payment_record(
+        unit=unit, amount=amount, channel=channel, idempotency_key=key, actor=actor
+    )
 
 
 def test_partial_payment_then_oldest_first(world, cashier):
@@ -89,10 +91,16 @@ def test_credit_needs_a_reason_and_the_role(world, cashier):
     with pytest.raises(DomainError):
         services.credit_record(unit=world.unit, amount="10", reason="", actor=cashier)
     with pytest.raises(PermissionDenied):
-        services.credit_record(unit=world.unit, amount="10", reason="x", actor=world.staff[Role.CUSTOMER_SERVICE])
+        services.credit_record(
+            unit=world.unit, amount="10", reason="x", actor=world.staff[Role.CUSTOMER_SERVICE]
+        )
     services.credit_record(unit=world.unit, amount="30", reason="空置优惠", actor=cashier)
     bill.refresh_from_db()
-    assert (bill.paid, bill.status, bill.total) == (Decimal("30.00"), BillStatus.PARTIALLY_PAID, Decimal("100.00"))
+    assert (bill.paid, bill.status, bill.total) == (
+        Decimal("30.00"),
+        BillStatus.PARTIALLY_PAID,
+        Decimal("100.00"),
+    )
     assert balance(world.unit) == Decimal("70.00")
 
 

@@ -50,7 +50,9 @@ def standards(world, finance):
     return made
 
 
-def test_a_change_is_a_new_version_and_the_one_in_force_depends_on_the_day(world, finance, standards):
+def test_a_change_is_a_new_version_and_the_one_in_force_depends_on_the_day(
+    world, finance, standards
+):
     old = standards["property"]
     new = services.standard_revise(
         standard=old, actor=finance, reason="物价调整", method=Method.PER_AREA,
@@ -88,13 +90,24 @@ def _run(world, finance, period="2026-11"):
     return run
 
 
-def test_run_computes_prorated_drafts_with_explanations(world, finance, standards, django_capture_on_commit_callbacks):
+def test_run_computes_prorated_drafts_with_explanations(
+    world, finance, standards, django_capture_on_commit_callbacks
+):
     # A second unit whose owner moved in on 14 November: 17 of 30 days.
     late = UnitFactory(building=world.building, area=Decimal("100.00"))
-    OccupancyFactory(unit=late, person=PersonFactory(registered_estate=world.estate), start_date=dt.date(2026, 11, 14))
+    OccupancyFactory(
+        unit=late,
+        person=PersonFactory(registered_estate=world.estate),
+        start_date=dt.date(2026, 11, 14),
+    )
     parking = UnitFactory(building=world.building, kind=UnitKind.PARKING, area=Decimal("12"))
     OccupancyFactory(unit=parking, person=world.owner_person)
-    Usage.objects.create(unit=world.unit, fee_item=standards["water"].fee_item, period="2026-11", quantity=Decimal("20"))
+    Usage.objects.create(
+        unit=world.unit,
+        fee_item=standards["water"].fee_item,
+        period="2026-11",
+        quantity=Decimal("20"),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         run = services.bill_run_start(estate=world.estate, period="2026-11", actor=finance)
     run.refresh_from_db()
@@ -103,7 +116,11 @@ def test_run_computes_prorated_drafts_with_explanations(world, finance, standard
     mine = Bill.objects.get(unit=world.unit, period="2026-11")
     amounts = {l.fee_item.name: l.amount for l in mine.lines.select_related("fee_item")}
     # 89.50 × 2.80 = 250.60; 10.00; water 15 × 3.50 + 5 × 4.55 = 75.25
-    assert amounts == {"物业费": Decimal("250.60"), "垃圾处理费": Decimal("10.00"), "水费": Decimal("75.25")}
+    assert amounts == {
+        "物业费": Decimal("250.60"),
+        "垃圾处理费": Decimal("10.00"),
+        "水费": Decimal("75.25"),
+    }
     assert mine.total == Decimal("335.85") and mine.status == BillStatus.DRAFT
     later = Bill.objects.get(unit=late)
     late_lines = {l.fee_item.name: l for l in later.lines.select_related("fee_item")}
@@ -111,11 +128,15 @@ def test_run_computes_prorated_drafts_with_explanations(world, finance, standard
     assert str(late_lines["物业费"].explanation) == "100.00 m² × ¥2.80 × 17/30 days"
     assert late_lines["垃圾处理费"].amount == Decimal("5.67")  # 10 × 17/30
     # The parking space is not residential: no property fee, but the fixed fee applies.
-    assert set(Bill.objects.get(unit=parking).lines.values_list("fee_item__name", flat=True)) == {"垃圾处理费"}
+    assert set(Bill.objects.get(unit=parking).lines.values_list("fee_item__name", flat=True)) == {
+        "垃圾处理费"
+    }
     assert not LedgerEntry.objects.exists()  # drafts charge nothing
 
 
-def test_preview_totals_and_difference_from_last_month(world, finance, standards, django_capture_on_commit_callbacks):
+def test_preview_totals_and_difference_from_last_month(
+    world, finance, standards, django_capture_on_commit_callbacks
+):
     issued_bill(world.unit, "2026-10", "240.00", item=standards["property"].fee_item)
     with django_capture_on_commit_callbacks(execute=True):
         run = services.bill_run_start(estate=world.estate, period="2026-11", actor=finance)
@@ -144,7 +165,9 @@ def test_issue_charges_accounts_notifies_owners_and_running_again_creates_nothin
     assert "2026-11" in str(note.title)
     counts = (Bill.objects.count(), BillLine.objects.count(), LedgerEntry.objects.count())
     # Again: the same period, the tasks redelivered, a second monthly tick.
-    assert services.bill_run_start(estate=world.estate, period="2026-11", actor=finance).pk == run.pk
+    assert (
+        services.bill_run_start(estate=world.estate, period="2026-11", actor=finance).pk == run.pk
+    )
     services.bill_run_compute(run_id=run.pk)
     services.bill_run_issue_batches(run_id=run.pk)
     from billing.services.runs import compute_batch
@@ -157,8 +180,12 @@ def test_issue_charges_accounts_notifies_owners_and_running_again_creates_nothin
         services.bill_run_issue(run_id=run.pk, actor=finance)
 
 
-def test_prepaid_balance_is_drawn_by_the_next_bills(world, finance, standards, django_capture_on_commit_callbacks):
-    services.payment_record(unit=world.unit, amount="500", channel="cash", idempotency_key="pre", actor=finance)
+def test_prepaid_balance_is_drawn_by_the_next_bills(
+    world, finance, standards, django_capture_on_commit_callbacks
+):
+    services.payment_record(
+        unit=world.unit, amount="500", channel="cash", idempotency_key="pre", actor=finance
+    )
     with django_capture_on_commit_callbacks(execute=True):
         run = services.bill_run_start(estate=world.estate, period="2026-11", actor=finance)
     with django_capture_on_commit_callbacks(execute=True):
@@ -173,9 +200,13 @@ def test_prepaid_balance_is_drawn_by_the_next_bills(world, finance, standards, d
 
 def test_only_finance_and_managers_run_bills(world, standards):
     with pytest.raises(PermissionDenied):
-        services.bill_run_start(estate=world.estate, period="2026-11", actor=world.staff[Role.CUSTOMER_SERVICE])
+        services.bill_run_start(
+            estate=world.estate, period="2026-11", actor=world.staff[Role.CUSTOMER_SERVICE]
+        )
     with pytest.raises(DomainError):
-        services.bill_run_start(estate=world.estate, period="2026-13", actor=world.staff[Role.MANAGER])
+        services.bill_run_start(
+            estate=world.estate, period="2026-13", actor=world.staff[Role.MANAGER]
+        )
     assert not BillRun.objects.exists()
 
 
