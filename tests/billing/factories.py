@@ -49,15 +49,28 @@ def issued_bill(unit, period="2026-11", amount="250.60", *, on=None, item=None) 
         estate=unit.estate, unit=unit, period=period, status=BillStatus.ISSUED, total=amount
     )
     BillLine.objects.create(
-        bill=bill, unit=unit, period=period, fee_item=item, standard=standard,
-        quantity=Decimal("1"), unit_price=amount, amount=amount, explanation="test",
-    )  # fmt: skip
+        bill=bill,
+        unit=unit,
+        period=period,
+        fee_item=item,
+        standard=standard,
+        quantity=Decimal("1"),
+        unit_price=amount,
+        amount=amount,
+        explanation="test",
+    )
     with transaction.atomic():
         account = account_lock(unit)
         LedgerEntry.objects.create(
-            account=account, estate=unit.estate, unit=unit, kind=EntryKind.CHARGE, amount=amount,
-            bill=bill, on_date=on or dt.date(2026, 11, 1), note="test",
-        )  # fmt: skip
+            account=account,
+            estate=unit.estate,
+            unit=unit,
+            kind=EntryKind.CHARGE,
+            amount=amount,
+            bill=bill,
+            on_date=on or dt.date(2026, 11, 1),
+            note="test",
+        )
         allocate(account)  # as issuing does: a prepaid balance draws on the new bill
     bill.refresh_from_db()
     return bill

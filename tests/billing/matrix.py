@@ -59,9 +59,13 @@ def build(world):
         runs[side] = BillRun.objects.create(estate=estate, period="2026-11", status="previewed")
         owner = world.actors["owner" if side == A else "other_owner"].user
         online[side] = OnlinePayment.objects.create(
-            estate=estate, unit=unit, bill=bills[side], amount="200.00", provider="sandbox",
+            estate=estate,
+            unit=unit,
+            bill=bills[side],
+            amount="200.00",
+            provider="sandbox",
             started_by=owner,
-        )  # fmt: skip
+        )
     world.extra.update(
         {
             "bill_pk": bills,

@@ -44,9 +44,12 @@ def _together(n, work):
 def test_two_payments_at_once_on_one_bill_do_not_double_apply(world):
     bill = issued_bill(world.unit, "2026-11", "100.00")
     cashier = world.staff[Role.FINANCE]
-    _together(2, lambda i: services.payment_record(
-        unit=world.unit, amount="100.00", channel="cash", idempotency_key=f"c{i}", actor=cashier
-    ))  # fmt: skip
+    _together(
+        2,
+        lambda i: services.payment_record(
+            unit=world.unit, amount="100.00", channel="cash", idempotency_key=f"c{i}", actor=cashier
+        ),
+    )
     bill.refresh_from_db()
     assert bill.paid == Decimal("100.00")
     assert sum(a.amount for a in Allocation.objects.filter(bill=bill)) == Decimal("100.00")
@@ -56,9 +59,16 @@ def test_two_payments_at_once_on_one_bill_do_not_double_apply(world):
 
 def test_the_same_key_submitted_twice_at_once_records_once(world):
     cashier = world.staff[Role.FINANCE]
-    _together(2, lambda i: services.payment_record(
-        unit=world.unit, amount="50.00", channel="cash", idempotency_key="double-click", actor=cashier
-    ))  # fmt: skip
+    _together(
+        2,
+        lambda i: services.payment_record(
+            unit=world.unit,
+            amount="50.00",
+            channel="cash",
+            idempotency_key="double-click",
+            actor=cashier,
+        ),
+    )
     assert Payment.objects.count() == 1
 
 
@@ -67,9 +77,12 @@ def test_receipt_numbers_under_concurrency(world):
 
     units = [UnitFactory(building=world.building) for _ in range(6)]
     cashier = world.staff[Role.MANAGER]
-    _together(6, lambda i: services.payment_record(
-        unit=units[i], amount="10", channel="cash", idempotency_key=f"r{i}", actor=cashier
-    ))  # fmt: skip
+    _together(
+        6,
+        lambda i: services.payment_record(
+            unit=units[i], amount="10", channel="cash", idempotency_key=f"r{i}", actor=cashier
+        ),
+    )
     sequences = sorted(
         Receipt.objects.filter(estate=world.estate).values_list("sequence", flat=True)
     )

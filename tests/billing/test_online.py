@@ -61,9 +61,11 @@ def test_repeated_notifications_before_and_after_the_return_record_once(world, l
     # The notification comes first (twice, also through the URL), then the owner returns.
     notification_handle(provider_name="sandbox", body=body, signature=signature)
     response = client.post(
-        reverse("portal_billing:provider_notify"), data=body, content_type="application/json",
+        reverse("portal_billing:provider_notify"),
+        data=body,
+        content_type="application/json",
         headers={"X-Sandbox-Signature": signature},
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     query = provider().return_query(online, "SBXTXN1")
     client.get(reverse("portal_billing:pay_return", kwargs={"online_pk": online.pk}), query)
@@ -89,9 +91,11 @@ def test_a_bad_signature_or_another_transaction_is_refused(world, client):
     body, signature = _notify(online, "SBXTXN3")
     forged = body.replace(b"100.00", b"1.00")
     response = client.post(
-        reverse("portal_billing:provider_notify"), data=forged, content_type="application/json",
+        reverse("portal_billing:provider_notify"),
+        data=forged,
+        content_type="application/json",
         headers={"X-Sandbox-Signature": signature},
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     assert not Payment.objects.exists()
     notification_handle(provider_name="sandbox", body=body, signature=signature)

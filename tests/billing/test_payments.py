@@ -133,7 +133,10 @@ def test_statement_adds_up_by_kind(world, cashier):
     s = statement(world.unit, dt.date(2026, 10, 1), dt.date(2099, 12, 31))
     assert s.opening == Decimal("90.00")
     assert (s.charges, s.payments, s.adjustments, s.refunds) == (
-        Decimal("100.00"), Decimal("-150.00"), Decimal("-5.00"), Decimal("0.00"),
-    )  # fmt: skip
+        Decimal("100.00"),
+        Decimal("-150.00"),
+        Decimal("-5.00"),
+        Decimal("0.00"),
+    )
     assert s.closing == Decimal("35.00") and s.adds_up
     assert s.entries[-1].running == s.closing

@@ -26,14 +26,22 @@ def _zh(client):
 def test_published_standards_pdf_says_how_each_amount_is_computed(world, login):
     finance = world.staff[Role.FINANCE]
     services.standard_create(
-        estate=world.estate, fee_item=FeeItemFactory(name="物业费", kind=FeeKind.PROPERTY),
-        method=Method.PER_AREA, price=Decimal("2.80"), effective_from=dt.date(2026, 1, 1), actor=finance,
-    )  # fmt: skip
+        estate=world.estate,
+        fee_item=FeeItemFactory(name="物业费", kind=FeeKind.PROPERTY),
+        method=Method.PER_AREA,
+        price=Decimal("2.80"),
+        effective_from=dt.date(2026, 1, 1),
+        actor=finance,
+    )
     services.standard_create(
-        estate=world.estate, fee_item=FeeItemFactory(name="水费", kind=FeeKind.WATER),
-        method=Method.METERED, price=Decimal("3.50"), effective_from=dt.date(2026, 1, 1), actor=finance,
+        estate=world.estate,
+        fee_item=FeeItemFactory(name="水费", kind=FeeKind.WATER),
+        method=Method.METERED,
+        price=Decimal("3.50"),
+        effective_from=dt.date(2026, 1, 1),
+        actor=finance,
         tiers=[(Decimal("15"), Decimal("3.50")), (None, Decimal("4.55"))],
-    )  # fmt: skip
+    )
     client = _zh(login(world.owner))
     page = client.get(reverse("portal_billing:standards"))
     assert "物业费" in page.content.decode()
@@ -54,9 +62,13 @@ def test_published_standards_pdf_says_how_each_amount_is_computed(world, login):
 def test_receipt_carries_the_owners_chinese_name_and_the_amount_in_capitals(world, login):
     bill = issued_bill(world.unit, "2026-11", "1234.56")
     payment = services.payment_record(
-        unit=world.unit, amount="1234.56", channel="cash", idempotency_key="r", actor=world.staff[Role.FINANCE],
+        unit=world.unit,
+        amount="1234.56",
+        channel="cash",
+        idempotency_key="r",
+        actor=world.staff[Role.FINANCE],
         payer_name="王小明",
-    )  # fmt: skip
+    )
     client = _zh(login(world.owner))
     response = client.get(reverse("portal_billing:receipt_pdf", kwargs={"payment_pk": payment.pk}))
     text = pdf_text(response.content)

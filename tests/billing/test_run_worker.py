@@ -34,10 +34,13 @@ def test_bill_run_with_a_real_worker_is_idempotent(worker, world):
         unit = UnitFactory(building=world.building, area=Decimal("120.00"))
         OccupancyFactory(unit=unit, person=PersonFactory(registered_estate=world.estate))
     services.standard_create(
-        estate=world.estate, fee_item=FeeItemFactory(name="物业费", kind=FeeKind.PROPERTY),
-        method=Method.PER_AREA, price=Decimal("2.50"), effective_from=dt.date(2026, 1, 1),
+        estate=world.estate,
+        fee_item=FeeItemFactory(name="物业费", kind=FeeKind.PROPERTY),
+        method=Method.PER_AREA,
+        price=Decimal("2.50"),
+        effective_from=dt.date(2026, 1, 1),
         actor=finance,
-    )  # fmt: skip
+    )
     run = services.bill_run_start(estate=world.estate, period="2026-11", actor=finance)
     wait_for(lambda: _status(run.pk) == RunStatus.PREVIEWED, what="the run to be computed")
     services.bill_run_issue(run_id=run.pk, actor=finance)

@@ -34,19 +34,32 @@ def standards(world, finance):
     first = dt.date(2026, 1, 1)
     made = {
         "property": services.standard_create(
-            estate=world.estate, fee_item=prop, method=Method.PER_AREA, price=Decimal("2.80"),
-            effective_from=first, actor=finance, unit_kinds=[UnitKind.RESIDENTIAL],
+            estate=world.estate,
+            fee_item=prop,
+            method=Method.PER_AREA,
+            price=Decimal("2.80"),
+            effective_from=first,
+            actor=finance,
+            unit_kinds=[UnitKind.RESIDENTIAL],
         ),
         "garbage": services.standard_create(
-            estate=world.estate, fee_item=garbage, method=Method.FIXED, price=Decimal("10"),
-            effective_from=first, actor=finance,
+            estate=world.estate,
+            fee_item=garbage,
+            method=Method.FIXED,
+            price=Decimal("10"),
+            effective_from=first,
+            actor=finance,
         ),
         "water": services.standard_create(
-            estate=world.estate, fee_item=water, method=Method.METERED, price=Decimal("3.50"),
-            effective_from=first, actor=finance,
+            estate=world.estate,
+            fee_item=water,
+            method=Method.METERED,
+            price=Decimal("3.50"),
+            effective_from=first,
+            actor=finance,
             tiers=[(Decimal("15"), Decimal("3.50")), (None, Decimal("4.55"))],
         ),
-    }  # fmt: skip
+    }
     return made
 
 
@@ -55,9 +68,14 @@ def test_a_change_is_a_new_version_and_the_one_in_force_depends_on_the_day(
 ):
     old = standards["property"]
     new = services.standard_revise(
-        standard=old, actor=finance, reason="物价调整", method=Method.PER_AREA,
-        price=Decimal("3.10"), effective_from=dt.date(2026, 12, 1), unit_kinds=[UnitKind.RESIDENTIAL],
-    )  # fmt: skip
+        standard=old,
+        actor=finance,
+        reason="物价调整",
+        method=Method.PER_AREA,
+        price=Decimal("3.10"),
+        effective_from=dt.date(2026, 12, 1),
+        unit_kinds=[UnitKind.RESIDENTIAL],
+    )
     old.refresh_from_db()
     assert old.price == Decimal("2.80")  # never edited
     assert (new.version, new.previous_id, new.reason) == (2, old.pk, "物价调整")
@@ -66,22 +84,34 @@ def test_a_change_is_a_new_version_and_the_one_in_force_depends_on_the_day(
     assert in_nov["物业费"].pk == old.pk and in_dec["物业费"].pk == new.pk
     with pytest.raises(DomainError):  # a second version from the old one: stale
         services.standard_revise(
-            standard=old, actor=finance, reason="x", method=Method.PER_AREA, price=Decimal("1"),
+            standard=old,
+            actor=finance,
+            reason="x",
+            method=Method.PER_AREA,
+            price=Decimal("1"),
             effective_from=dt.date(2027, 1, 1),
-        )  # fmt: skip
+        )
     with pytest.raises(DomainError):  # a change needs its reason
         services.standard_revise(
-            standard=new, actor=finance, reason=" ", method=Method.PER_AREA, price=Decimal("1"),
+            standard=new,
+            actor=finance,
+            reason=" ",
+            method=Method.PER_AREA,
+            price=Decimal("1"),
             effective_from=dt.date(2027, 1, 1),
-        )  # fmt: skip
+        )
 
 
 def test_customer_service_may_not_set_standards(world):
     with pytest.raises(PermissionDenied):
         services.standard_create(
-            estate=world.estate, fee_item=FeeItemFactory(), method=Method.FIXED, price=Decimal("1"),
-            effective_from=dt.date(2026, 1, 1), actor=world.staff[Role.CUSTOMER_SERVICE],
-        )  # fmt: skip
+            estate=world.estate,
+            fee_item=FeeItemFactory(),
+            method=Method.FIXED,
+            price=Decimal("1"),
+            effective_from=dt.date(2026, 1, 1),
+            actor=world.staff[Role.CUSTOMER_SERVICE],
+        )
 
 
 def _run(world, finance, period="2026-11"):
@@ -114,7 +144,7 @@ def test_run_computes_prorated_drafts_with_explanations(
     assert run.status == RunStatus.PREVIEWED
     assert run.unit_count == 3 and run.computed_count == 3
     mine = Bill.objects.get(unit=world.unit, period="2026-11")
-    amounts = {l.fee_item.name: l.amount for l in mine.lines.select_related("fee_item")}
+    amounts = {line.fee_item.name: line.amount for line in mine.lines.select_related("fee_item")}
     # 89.50 × 2.80 = 250.60; 10.00; water 15 × 3.50 + 5 × 4.55 = 75.25
     assert amounts == {
         "物业费": Decimal("250.60"),
@@ -123,7 +153,7 @@ def test_run_computes_prorated_drafts_with_explanations(
     }
     assert mine.total == Decimal("335.85") and mine.status == BillStatus.DRAFT
     later = Bill.objects.get(unit=late)
-    late_lines = {l.fee_item.name: l for l in later.lines.select_related("fee_item")}
+    late_lines = {line.fee_item.name: line for line in later.lines.select_related("fee_item")}
     assert late_lines["物业费"].amount == Decimal("158.67")  # 100 × 2.80 × 17/30 = 158.666…
     assert str(late_lines["物业费"].explanation) == "100.00 m² × ¥2.80 × 17/30 days"
     assert late_lines["垃圾处理费"].amount == Decimal("5.67")  # 10 × 17/30
@@ -172,8 +202,18 @@ def test_issue_charges_accounts_notifies_owners_and_running_again_creates_nothin
     services.bill_run_issue_batches(run_id=run.pk)
     from billing.services.runs import compute_batch
 
-    compute_batch(run, standards_in_force(world.estate, dt.date(2026, 11, 1)),
-                  [{"id": world.unit.pk, "building_id": world.building.pk, "kind": "residential", "area": Decimal("89.50")}])  # fmt: skip
+    compute_batch(
+        run,
+        standards_in_force(world.estate, dt.date(2026, 11, 1)),
+        [
+            {
+                "id": world.unit.pk,
+                "building_id": world.building.pk,
+                "kind": "residential",
+                "area": Decimal("89.50"),
+            }
+        ],
+    )
     assert (Bill.objects.count(), BillLine.objects.count(), LedgerEntry.objects.count()) == counts
     assert Notification.objects.filter(recipient=world.owner).count() == 1
     with pytest.raises(TransitionError):
@@ -216,9 +256,14 @@ def test_buildings_limit_where_a_standard_applies(world, finance):
     OccupancyFactory(unit=there, person=PersonFactory(registered_estate=world.estate))
     item = FeeItemFactory(name="电梯费", kind=FeeKind.SHARED)
     services.standard_create(
-        estate=world.estate, fee_item=item, method=Method.FIXED, price=Decimal("20"),
-        effective_from=dt.date(2026, 1, 1), actor=finance, buildings=[other],
-    )  # fmt: skip
+        estate=world.estate,
+        fee_item=item,
+        method=Method.FIXED,
+        price=Decimal("20"),
+        effective_from=dt.date(2026, 1, 1),
+        actor=finance,
+        buildings=[other],
+    )
     run = BillRun.objects.create(estate=world.estate, period="2026-11")
     services.bill_run_compute(run_id=run.pk)
     assert list(Bill.objects.values_list("unit_id", flat=True)) == [there.pk]
