@@ -151,3 +151,36 @@ def _by_item(lines) -> dict:
         }
         for r in rows
     }
+
+
+AGING_BUCKETS = (("d0_30", 0, 30), ("d31_90", 31, 90), ("d91_180", 91, 180), ("d180_plus", 181, None))
+
+
+def arrears_aging(estate, *, by: str = "building", on: dt.date | None = None) -> dict:
+    """What open bills still owe, by days past their due date (0–30, 31–90, 91–180, over
+    180), per building or per unit of `estate`, summed in the database."""
+    from django.db.models import DecimalField, F, Value
+    from django.db.models.functions import Coalesce
+
+    on = on or timezone.localdate()
+    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+    owed = F("total") - F("paid")
+    sums = {}
+    for name, low, high in AGING_BUCKETS:
+        window = Q(due_date__lte=on - dt.timedelta(days=low))
+        if high is not None:
+            window &= Q(due_date__gte=on - dt.timedelta(days=high))
+        sums[name] = Coalesce(Sum(owed, filter=window), zero)
+    sums["total"] = Coalesce(Sum(owed), zero)
+    keys = ["unit__building_id", "unit__building__name"]
+    if by == "unit":
+        keys += ["unit_id", "unit__entrance", "unit__number"]
+    rows = list(
+        Bill.objects.filter(estate=estate, status__in=OPEN_BILL_STATUSES, due_date__lte=on)
+        .values(*keys)
+        .annotate(**sums)
+        .filter(total__gt=0)
+        .order_by(*keys)
+    )
+    totals = {name: money(sum((r[name] for r in rows), Decimal("0"))) for name in sums}
+    return {"rows": rows, "totals": totals, "by": by, "on": on}

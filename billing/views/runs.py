@@ -136,3 +136,17 @@ def run_recompute(request, run_pk):
         lambda run: services.bill_run_recompute(run_id=run.pk, actor=request.user),
         _("Computing the bills again."),
     )
+
+
+@staff_required
+def arrears(request):
+    """The arrears aging report (欠费账龄) of the chosen estate, by building or by unit."""
+    from ..selectors import arrears_aging
+
+    estate = current_estate(request)
+    if estate is None:
+        return choose_estate(request, _("Arrears"))
+    require(request.user, P.VIEW, estate)
+    by = "unit" if request.GET.get("by") == "unit" else "building"
+    report = arrears_aging(estate, by=by)
+    return render(request, "billing/staff/arrears.html", {"estate": estate, "report": report})

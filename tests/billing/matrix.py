@@ -14,6 +14,7 @@ RULES = {
     "billing:run_progress": Staff(BP.VIEW),
     "billing:run_issue": Staff(BP.RUN),
     "billing:run_recompute": Staff(BP.RUN),
+    "billing:arrears": Staff(BP.VIEW, "current"),
     "billing:standard_list": Staff(BP.VIEW, "current"),
     "billing:standard_create": Staff(BP.CONFIGURE, "current"),
     "billing:standard_detail": Staff(BP.VIEW),
