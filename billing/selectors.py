@@ -153,7 +153,12 @@ def _by_item(lines) -> dict:
     }
 
 
-AGING_BUCKETS = (("d0_30", 0, 30), ("d31_90", 31, 90), ("d91_180", 91, 180), ("d180_plus", 181, None))
+AGING_BUCKETS = (
+    ("d0_30", 0, 30),
+    ("d31_90", 31, 90),
+    ("d91_180", 91, 180),
+    ("d180_plus", 181, None),
+)
 
 
 def arrears_aging(estate, *, by: str = "building", on: dt.date | None = None) -> dict:
