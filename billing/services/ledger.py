@@ -102,7 +102,7 @@ def credit_record(*, unit, amount, reason: str, actor, bill=None) -> LedgerEntry
             _apply_to(entry, bill)
         allocate(account)
         record_event(
-            unit, actor=actor, verb="billing_credit", changes={"amount": str(amount)}, note=reason
+            entry, actor=actor, verb="billing_credit", changes={"amount": str(amount)}, note=reason
         )
     return entry
 
@@ -183,7 +183,7 @@ def refund_record(*, unit, amount, reason: str, actor) -> LedgerEntry:
             created_by=actor,
         )
         record_event(
-            unit, actor=actor, verb="billing_refund", changes={"amount": str(amount)}, note=reason
+            entry, actor=actor, verb="billing_refund", changes={"amount": str(amount)}, note=reason
         )
     return entry
 

@@ -31,7 +31,10 @@ def online_payment_start(*, bill_id, actor, provider_name="sandbox") -> OnlinePa
             started_by=actor,
         )
         record_event(
-            bill, actor=actor, verb="online_payment_started", changes={"amount": str(online.amount)}
+            online,
+            actor=actor,
+            verb="online_payment_started",
+            changes={"amount": str(online.amount)},
         )
     return online
 

@@ -283,7 +283,7 @@ def bill_run_issue_batches(*, run_id) -> BillRun:
             run.issued_at = now
             run.save(update_fields=["status", "issued_at", "updated_at"])
             record_event(
-                run, actor=None, verb="bill_run_issued", changes={"bills": run.issued_count}
+                run, actor=None, verb="bill_run_issued", changes={"issued_count": run.issued_count}
             )
             notify_bills_issued(run)  # inbox rows now; their e-mails after the commit
     return run

@@ -103,6 +103,8 @@ def test_run_page_shows_preview_and_issue_button_from_the_table(
         client.post(reverse("billing:run_issue", kwargs={"run_pk": run.pk}))
     run.refresh_from_db()
     assert run.status == RunStatus.ISSUED
+    issued_page = client.get(run.get_absolute_url()).content.decode()
+    assert "run-issued" in issued_page and "Bills issued" in issued_page  # its timeline
     progress = client.get(
         reverse("billing:run_progress", kwargs={"run_pk": run.pk}), headers={"HX-Request": "true"}
     )
