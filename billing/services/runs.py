@@ -90,12 +90,11 @@ def _applies(standard, unit) -> bool:
     return not standard.unit_kinds or unit["kind"] in standard.unit_kinds
 
 
-def _spans(unit_ids, period):
-    first, last = period_bounds(period)
+def _spans(unit_ids):
+    """unit id -> the unit's owner occupancies [(start, end or None), ...]. A unit with
+    none on record is billed for the whole month (its owner is not registered yet)."""
     spans = defaultdict(list)
-    rows = Occupancy.objects.filter(
-        unit_id__in=unit_ids, role=OccupancyRole.OWNER, start_date__lte=last
-    ).exclude(end_date__lt=first)
+    rows = Occupancy.objects.filter(unit_id__in=unit_ids, role=OccupancyRole.OWNER)
     for unit_id, start, end in rows.values_list("unit_id", "start_date", "end_date"):
         spans[unit_id].append((start, end))
     return spans
@@ -123,7 +122,7 @@ def compute_batch(run, standards, units) -> int:
     ids = [u["id"] for u in units]
     first, last = period_bounds(run.period)
     month_days = (last - first).days + 1
-    spans = _spans(ids, run.period)
+    spans = _spans(ids)
     spaces = dict(
         UnitBillingProfile.objects.filter(unit_id__in=ids).values_list("unit_id", "parking_spaces")
     )
@@ -135,7 +134,8 @@ def compute_batch(run, standards, units) -> int:
     }
     lines, totals = defaultdict(list), {}
     for unit in units:
-        days = covered_days(run.period, spans.get(unit["id"], ()))
+        owned = spans.get(unit["id"])
+        days = covered_days(run.period, owned) if owned else month_days
         for standard in standards:
             if not _applies(standard, unit):
                 continue

@@ -267,3 +267,22 @@ def test_buildings_limit_where_a_standard_applies(world, finance):
     run = BillRun.objects.create(estate=world.estate, period="2026-11")
     services.bill_run_compute(run_id=run.pk)
     assert list(Bill.objects.values_list("unit_id", flat=True)) == [there.pk]
+
+
+def test_move_out_prorates_and_a_unit_without_owner_on_record_pays_the_month(
+    world, finance, standards
+):
+    gone = UnitFactory(building=world.building, area=Decimal("100.00"))
+    OccupancyFactory(
+        unit=gone, person=PersonFactory(registered_estate=world.estate),
+        start_date=dt.date(2020, 1, 1), end_date=dt.date(2026, 11, 10),
+    )  # fmt: skip
+    unregistered = UnitFactory(building=world.building, area=Decimal("100.00"))
+    run = BillRun.objects.create(estate=world.estate, period="2026-11")
+    services.bill_run_compute(run_id=run.pk)
+    fee = {
+        unit: Bill.objects.get(unit=unit).lines.get(fee_item__name="物业费").amount
+        for unit in (gone, unregistered)
+    }
+    assert fee[gone] == Decimal("93.33")  # 100 × 2.80 × 10/30 = 93.333…
+    assert fee[unregistered] == Decimal("280.00")
