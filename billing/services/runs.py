@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from estates.models import Occupancy, Unit
 from estates.permissions import require
 
 from .. import permissions as P
+from ..bulk import insert_new
 from ..choices import BillStatus, EntryKind, Method, RunStatus
 from ..compute import covered_days, metered_line, parking_spaces, period_bounds, periodic_line
 from ..models import Bill, BillLine, BillRun, LedgerEntry, UnitBillingProfile, Usage
@@ -32,7 +33,7 @@ from .ledger import account_lock as _account_lock
 from .ledger import accounts_ensure, allocate
 from .notices import notify_bills_issued
 
-BATCH = 2000
+BATCH = 5000
 DUE_DAYS = 15
 
 
@@ -83,18 +84,27 @@ def bill_run_recompute(*, run_id, actor) -> BillRun:
 # --- Computing ----------------------------------------------------------------------------
 
 
-def _applies(standard, unit) -> bool:
-    buildings = {b.pk for b in standard.buildings.all()}
-    if buildings and unit["building_id"] not in buildings:
-        return False
-    return not standard.unit_kinds or unit["kind"] in standard.unit_kinds
+def _applicable(standards):
+    """(standard, building ids or None, unit kinds or None) of each standard, once."""
+    out = []
+    for standard in standards:
+        buildings = {b.pk for b in standard.buildings.all()} or None
+        out.append((standard, buildings, set(standard.unit_kinds) or None))
+    return out
 
 
-def _spans(unit_ids):
+def _in_batch(units) -> Q:
+    """Rows of the batch's units: a batch is a run of consecutive unit ids of one estate (a
+    range scan instead of an IN list of thousands of ids; rows of the units of other
+    estates in the range are ignored by the caller)."""
+    return Q(unit_id__gte=units[0]["id"], unit_id__lte=units[-1]["id"])
+
+
+def _spans(units):
     """unit id -> the unit's owner occupancies [(start, end or None), ...]. A unit with
     none on record is billed for the whole month (its owner is not registered yet)."""
     spans = defaultdict(list)
-    rows = Occupancy.objects.filter(unit_id__in=unit_ids, role=OccupancyRole.OWNER)
+    rows = Occupancy.objects.filter(_in_batch(units), role=OccupancyRole.OWNER)
     for unit_id, start, end in rows.values_list("unit_id", "start_date", "end_date"):
         spans[unit_id].append((start, end))
     return spans
@@ -117,63 +127,70 @@ def _line(standard, unit, *, days, month_days, spaces, usage):
     )
 
 
-def compute_batch(run, standards, units) -> int:
-    """Draft bills and their lines for `units` (dicts), in bulk. Returns bills created."""
-    ids = [u["id"] for u in units]
+def _unit_lines(run, applicable, units):
+    """unit id -> [(standard, LineFigures), ...] of the units that owe something."""
     first, last = period_bounds(run.period)
     month_days = (last - first).days + 1
-    spans = _spans(ids)
+    spans = _spans(units)
     spaces = dict(
-        UnitBillingProfile.objects.filter(unit_id__in=ids).values_list("unit_id", "parking_spaces")
+        UnitBillingProfile.objects.filter(_in_batch(units)).values_list("unit_id", "parking_spaces")
     )
     usage = {
         (u, f): q
-        for u, f, q in Usage.objects.filter(unit_id__in=ids, period=run.period).values_list(
+        for u, f, q in Usage.objects.filter(_in_batch(units), period=run.period).values_list(
             "unit_id", "fee_item_id", "quantity"
         )
     }
-    lines, totals = defaultdict(list), {}
+    lines = {}
     for unit in units:
         owned = spans.get(unit["id"])
         days = covered_days(run.period, owned) if owned else month_days
-        for standard in standards:
-            if not _applies(standard, unit):
+        found = []
+        for standard, buildings, kinds in applicable:
+            if buildings is not None and unit["building_id"] not in buildings:
+                continue
+            if kinds is not None and unit["kind"] not in kinds:
                 continue
             figures = _line(
                 standard, unit, days=days, month_days=month_days, spaces=spaces, usage=usage
             )
             if figures is not None:
-                lines[unit["id"]].append((standard, figures))
-        if lines[unit["id"]]:
-            totals[unit["id"]] = money_sum(f.amount for _s, f in lines[unit["id"]])
+                found.append((standard, figures))
+        if found:
+            lines[unit["id"]] = found
+    return lines
+
+
+BILL_COLUMNS = ["estate_id", "unit_id", "run_id", "period", "status", "total", "paid",
+                "created_at", "updated_at"]  # fmt: skip
+LINE_COLUMNS = ["bill_id", "unit_id", "period", "fee_item_id", "standard_id", "quantity",
+                "unit_price", "amount", "explanation"]  # fmt: skip
+
+
+def compute_batch(run, standards, units) -> int:
+    """Draft bills and their lines for `units` (dicts of id, building_id, kind, area), in
+    two bulk INSERTs that skip what exists. Returns the rows really inserted."""
+    applicable = _applicable(standards)
+    lines = _unit_lines(run, applicable, units)
+    now = timezone.now()
     bills = [
-        Bill(estate_id=run.estate_id, unit_id=u, run=run, period=run.period, total=t)
-        for u, t in totals.items()
-    ]
-    created = Bill.objects.bulk_create(bills, ignore_conflicts=True, batch_size=BATCH)
-    bill_ids = dict(
-        Bill.objects.filter(
-            unit_id__in=list(totals), period=run.period, run=run, status=BillStatus.DRAFT
-        ).values_list("unit_id", "id")
-    )
-    rows = [
-        BillLine(
-            bill_id=bill_ids[u],
-            unit_id=u,
-            period=run.period,
-            fee_item_id=s.fee_item_id,
-            standard=s,
-            quantity=f.quantity,
-            unit_price=f.unit_price,
-            amount=f.amount,
-            explanation=f.explanation,
-        )
+        (run.estate_id, u, run.pk, run.period, BillStatus.DRAFT.value,
+         money_sum(f.amount for _s, f in items), 0, now, now)
         for u, items in lines.items()
-        if u in bill_ids
-        for s, f in items
-    ]
-    BillLine.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
-    return len(created)
+    ]  # fmt: skip
+    inserted = insert_new(Bill, BILL_COLUMNS, bills)
+    bill_ids = dict(
+        Bill.objects.filter(_in_batch(units), run=run, status=BillStatus.DRAFT).values_list(
+            "unit_id", "id"
+        )
+    )
+    to_json = BillLine._meta.get_field("explanation").get_prep_value
+    rows = [
+        (bill_ids[u], u, run.period, s.fee_item_id, s.pk, f.quantity, f.unit_price, f.amount,
+         to_json(f.explanation))
+        for u, items in lines.items() if u in bill_ids for s, f in items
+    ]  # fmt: skip
+    return inserted + insert_new(BillLine, LINE_COLUMNS, rows)
 
 
 def bill_run_compute(*, run_id) -> BillRun:
@@ -222,32 +239,29 @@ def bill_run_issue(*, run_id, actor) -> BillRun:
     return run
 
 
+ENTRY_COLUMNS = ["account_id", "estate_id", "unit_id", "kind", "amount", "unapplied", "bill_id",
+                 "on_date", "created_at", "note"]  # fmt: skip
+
+
 def _issue_batch(run, bills, today, now) -> None:
-    accounts_ensure([(b["unit_id"], run.estate_id) for b in bills])
+    """Charges on the accounts of a batch of draft bills (one per bill: UNIQUE), the bills
+    issued, then prepaid balances applied to them."""
     from ..models import Account
 
+    accounts_ensure([(b["unit_id"], run.estate_id) for b in bills])
     account_ids = dict(
         Account.objects.filter(unit_id__in=[b["unit_id"] for b in bills]).values_list(
             "unit_id", "id"
         )
     )
-    note = None
-    entries = []
-    for b in bills:
-        note = texts.gettext("Bill for %(period)s", period=run.period)
-        entries.append(
-            LedgerEntry(
-                account_id=account_ids[b["unit_id"]],
-                estate_id=run.estate_id,
-                unit_id=b["unit_id"],
-                kind=EntryKind.CHARGE,
-                amount=b["total"],
-                bill_id=b["id"],
-                on_date=today,
-                note=note,
-            )
-        )
-    LedgerEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=BATCH)
+    to_json = LedgerEntry._meta.get_field("note").get_prep_value
+    note = to_json(texts.gettext("Bill for %(period)s", period=run.period))
+    entries = [
+        (account_ids[b["unit_id"]], run.estate_id, b["unit_id"], EntryKind.CHARGE.value,
+         b["total"], 0, b["id"], today, now, note)
+        for b in bills
+    ]  # fmt: skip
+    insert_new(LedgerEntry, ENTRY_COLUMNS, entries)
     Bill.objects.filter(
         id__in=[b["id"] for b in bills], status__in=BILL["issue"].from_states
     ).update(
