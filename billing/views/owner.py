@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -74,6 +75,17 @@ def _my_unit(request, unit_pk):
     )
 
 
+def _recent_months(count=12) -> list[str]:
+    """The last `count` months, newest first: each has its own monthly statement PDF."""
+    from ..compute import previous_period
+
+    today = timezone.localdate()
+    months = [f"{today.year:04d}-{today.month:02d}"]
+    while len(months) < count:
+        months.append(previous_period(months[-1]))
+    return months
+
+
 @owner_required
 def account_statement(request, unit_pk):
     unit = _my_unit(request, unit_pk)
@@ -86,6 +98,7 @@ def account_statement(request, unit_pk):
             "statement": statement(unit, start, end),
             "from_period": from_period,
             "to_period": to_period,
+            "months": _recent_months(),
         },
     )
 

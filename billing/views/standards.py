@@ -3,6 +3,7 @@ a new standard, and a change (费用调整) as a new version."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.feedback import run_service
@@ -27,8 +28,6 @@ def standard_list(request):
     upcoming = FeeStandard.objects.filter(estate=estate).select_related("fee_item")
     in_force = standards_in_force(estate)
     ids = {s.pk for s in in_force}
-    from django.utils import timezone
-
     upcoming = [
         s for s in upcoming.filter(effective_from__gt=timezone.localdate()) if s.pk not in ids
     ]
