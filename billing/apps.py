@@ -28,6 +28,7 @@ class BillingConfig(AppConfig):
         register_panel("unit", unit_panel)
         VERB_LABELS.update(
             {
+                "fee_item_created": _("Fee item created"),
                 "fee_standard_created": _("Fee standard created"),
                 "fee_standard_revised": _("Fee standard changed (new version)"),
                 "bill_run_started": _("Bill run started"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from estates.choices import UnitKind
 from estates.models import Building
 
-from .choices import COUNTER_CHANNELS, Channel, Method
+from .choices import COUNTER_CHANNELS, Channel, FeeKind, Method
 from .compute import period_bounds
 from .models import FeeItem
 
@@ -147,3 +147,9 @@ class CreditForm(forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class FeeItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FeeKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=60)
+    periodic = forms.BooleanField(label=_("Charged every month"), required=False, initial=True)

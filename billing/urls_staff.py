@@ -16,6 +16,7 @@ urlpatterns = [
     path("arrears/", runs.arrears, name="arrears"),
     path("standards/", standards.standard_list, name="standard_list"),
     path("standards/new/", standards.standard_create, name="standard_create"),
+    path("fee-items/new/", standards.fee_item_create, name="fee_item_create"),
     path("standards/<int:standard_pk>/", standards.standard_detail, name="standard_detail"),
     path("standards/<int:standard_pk>/change/", standards.standard_revise, name="standard_revise"),
     path("units/<int:unit_pk>/", accounts.account_detail, name="account_detail"),

@@ -10,4 +10,4 @@ from .runs import (  # noqa: F401
     bill_run_recompute,
     bill_run_start,
 )
-from .standards import standard_create, standard_revise  # noqa: F401
+from .standards import fee_item_create, standard_create, standard_revise  # noqa: F401

@@ -9,7 +9,7 @@ from core.errors import DomainError
 from estates.permissions import require
 
 from .. import permissions as P
-from ..models import FeeStandard, FeeTier
+from ..models import FeeItem, FeeStandard, FeeTier
 
 
 def _tiers_save(standard, tiers):
@@ -92,3 +92,15 @@ def standard_revise(*, standard, actor, reason: str, **values) -> FeeStandard:
         previous=standard,
         **values,
     )
+
+
+def fee_item_create(*, estate, kind, name: str, periodic: bool, actor) -> FeeItem:
+    """A fee item of `estate` (company-wide items come with the company's setup)."""
+    require(actor, P.CONFIGURE, estate)
+    name = name.strip()
+    if FeeItem.objects.for_estate(estate).filter(name=name).exists():
+        raise DomainError(_("A fee item of this name exists already."))
+    with transaction.atomic():
+        item = FeeItem.objects.create(estate=estate, kind=kind, name=name, periodic=periodic)
+        record_event(item, actor=actor, verb="fee_item_created", changes={"name": name})
+    return item

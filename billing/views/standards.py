@@ -13,7 +13,7 @@ from estates.selectors import current_estate
 
 from .. import permissions as P
 from .. import services
-from ..forms import StandardForm
+from ..forms import FeeItemForm, StandardForm
 from ..models import FeeStandard
 from ..selectors import standard_versions, standards_in_force
 from .common import choose_estate, events
@@ -151,4 +151,29 @@ def standard_revise(request, standard_pk):
             "standard": standard,
             "title": _("Change the fee standard"),
         },
+    )
+
+
+@staff_required
+def fee_item_create(request):
+    estate = current_estate(request)
+    if estate is None:
+        return choose_estate(request, _("New fee item"))
+    require(request.user, P.CONFIGURE, estate)
+    form = FeeItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        item = run_service(
+            request,
+            form,
+            lambda: services.fee_item_create(
+                estate=estate, actor=request.user, **form.cleaned_data
+            ),
+            _("Fee item saved: now give it a fee standard."),
+        )
+        if item is not None:
+            return redirect("billing:standard_create")
+    return render(
+        request,
+        "billing/staff/standard_form.html",
+        {"form": form, "estate": estate, "title": _("New fee item")},
     )

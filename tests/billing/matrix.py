@@ -17,6 +17,7 @@ RULES = {
     "billing:arrears": Staff(BP.VIEW, "current"),
     "billing:standard_list": Staff(BP.VIEW, "current"),
     "billing:standard_create": Staff(BP.CONFIGURE, "current"),
+    "billing:fee_item_create": Staff(BP.CONFIGURE, "current"),
     "billing:standard_detail": Staff(BP.VIEW),
     "billing:standard_revise": Staff(BP.CONFIGURE),
     "billing:account_detail": Staff(BP.VIEW),

@@ -223,3 +223,18 @@ def test_an_owner_who_moved_out_no_longer_sees_the_bills(world, login):
         client.get(reverse("portal_billing:bill_detail", kwargs={"bill_pk": bill.pk})).status_code
         == 404
     )
+
+
+def test_a_new_fee_item_of_the_estate(world, login, finance):
+    from billing.models import FeeItem
+
+    FeeItemFactory(name="物业费")  # company-wide
+    client = login(finance)
+    url = reverse("billing:fee_item_create")
+    taken = client.post(url, {"kind": FeeKind.PROPERTY, "name": "物业费", "periodic": "on"})
+    assert "A fee item of this name exists already." in taken.content.decode()
+    response = client.post(url, {"kind": FeeKind.ONE_OFF, "name": "装修押金"})
+    assert response["Location"] == reverse("billing:standard_create")
+    item = FeeItem.objects.get(name="装修押金")
+    assert (item.estate, item.periodic) == (world.estate, False)
+    assert login(world.staff[Role.CUSTOMER_SERVICE]).get(url).status_code == 403
