@@ -34,6 +34,7 @@ class BillingConfig(AppConfig):
                 "bill_run_started": _("Bill run started"),
                 "bill_run_recomputed": _("Bill run computed again"),
                 "bill_run_computed": _("Bills computed"),
+                "bill_run_failed": _("Bill run failed"),
                 "bill_run_issue_started": _("Issuing started"),
                 "bill_run_issued": _("Bills issued"),
                 "bill_voided": _("Bill voided with a credit note"),

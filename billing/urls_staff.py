@@ -13,6 +13,7 @@ urlpatterns = [
     path("runs/<int:run_pk>/progress/", runs.run_progress, name="run_progress"),
     path("runs/<int:run_pk>/issue/", runs.run_issue, name="run_issue"),
     path("runs/<int:run_pk>/recompute/", runs.run_recompute, name="run_recompute"),
+    path("runs/<int:run_pk>/export.xlsx", runs.run_export, name="run_export"),
     path("arrears/", runs.arrears, name="arrears"),
     path("standards/", standards.standard_list, name="standard_list"),
     path("standards/new/", standards.standard_create, name="standard_create"),

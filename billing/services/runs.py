@@ -193,6 +193,29 @@ def compute_batch(run, standards, units) -> int:
     return inserted + insert_new(BillLine, LINE_COLUMNS, rows)
 
 
+def _compute_all(run, standards, units) -> None:
+    last_id = 0
+    while batch := list(
+        units.filter(id__gt=last_id).values("id", "building_id", "kind", "area")[:BATCH]
+    ):
+        with transaction.atomic():
+            compute_batch(run, standards, batch)
+            BillRun.objects.filter(pk=run.pk).update(
+                computed_count=F("computed_count") + len(batch)
+            )
+        last_id = batch[-1]["id"]
+
+
+def _fail(run_id, exc) -> None:
+    """The run stopped on an error: shown on its page; it may be computed again."""
+    with transaction.atomic():
+        run = BillRun.objects.select_for_update().get(pk=run_id)
+        if run.status in RUN["fail"].from_states:
+            run.status, run.error = RUN["fail"].to_state, str(exc)[:500]
+            run.save(update_fields=["status", "error", "updated_at"])
+            record_event(run, actor=None, verb="bill_run_failed", note=run.error)
+
+
 def bill_run_compute(*, run_id) -> BillRun:
     """The task's body: every unit of the estate, batch by batch (each batch commits, and
     the page shows the count); then the run is ready to preview."""
@@ -203,19 +226,11 @@ def bill_run_compute(*, run_id) -> BillRun:
     standards = standards_in_force(run.estate, first)
     units = Unit.objects.filter(estate_id=run.estate_id).order_by("id")
     BillRun.objects.filter(pk=run.pk).update(unit_count=units.count(), computed_count=0)
-    last_id = 0
-    while True:
-        batch = list(
-            units.filter(id__gt=last_id).values("id", "building_id", "kind", "area")[:BATCH]
-        )
-        if not batch:
-            break
-        with transaction.atomic():
-            compute_batch(run, standards, batch)
-            BillRun.objects.filter(pk=run.pk).update(
-                computed_count=F("computed_count") + len(batch)
-            )
-        last_id = batch[-1]["id"]
+    try:
+        _compute_all(run, standards, units)
+    except Exception as exc:
+        _fail(run.pk, exc)
+        raise
     with transaction.atomic():
         run = BillRun.objects.select_for_update().select_related("estate").get(pk=run_id)
         if run.status == RunStatus.DRAFT:

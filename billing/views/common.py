@@ -29,6 +29,9 @@ def month_range(request):
         start, _ = period_bounds(f"{today.year:04d}-01")
         _s, end = period_bounds(f"{today.year:04d}-{today.month:02d}")
         start_period, end_period = start.strftime("%Y-%m"), end.strftime("%Y-%m")
+    if start > end:  # the months the wrong way round: the same months
+        start, end = period_bounds(end_period)[0], period_bounds(start_period)[1]
+        start_period, end_period = end_period, start_period
     return start, end, start_period, end_period
 
 

@@ -150,3 +150,28 @@ def arrears(request):
     by = "unit" if request.GET.get("by") == "unit" else "building"
     report = arrears_aging(estate, by=by)
     return render(request, "billing/staff/arrears.html", {"estate": estate, "report": report})
+
+
+@staff_required
+def run_export(request, run_pk):
+    """The run's bill lines as XLSX, for the accounting system."""
+    from core.export import xlsx_response
+    from estates import permissions as EP
+
+    from ..models import BillLine
+
+    run = _run(request, run_pk, EP.EXPORT)
+    lines = (
+        BillLine.objects.filter(bill__run=run)
+        .select_related("bill", "unit__building", "fee_item")
+        .order_by("unit__building__name", "unit__entrance", "unit__number", "fee_item__name")
+    )
+    headers = [_("Building"), _("Unit"), _("Fee item"), _("Quantity"), _("Unit price"),
+               _("Amount"), _("How it is computed"), _("Status")]  # fmt: skip
+    rows = (
+        (line.unit.building.name, line.unit.label, line.fee_item.name, line.quantity,
+         line.unit_price, line.amount,
+         str(line.explanation), line.bill.get_status_display())
+        for line in lines.iterator(chunk_size=2000)
+    )  # fmt: skip
+    return xlsx_response(f"bills-{run.estate.code}-{run.period}.xlsx", run.period, headers, rows)

@@ -3,6 +3,7 @@
 from billing import permissions as BP
 from billing.models import BillRun, OnlinePayment
 from billing.services import payment_record
+from estates import permissions as EP
 from tests.url_rules import A, B, Owner, Public, Staff
 
 from .factories import FeeStandardFactory, issued_bill
@@ -14,6 +15,7 @@ RULES = {
     "billing:run_progress": Staff(BP.VIEW),
     "billing:run_issue": Staff(BP.RUN),
     "billing:run_recompute": Staff(BP.RUN),
+    "billing:run_export": Staff(EP.EXPORT),
     "billing:arrears": Staff(BP.VIEW, "current"),
     "billing:standard_list": Staff(BP.VIEW, "current"),
     "billing:standard_create": Staff(BP.CONFIGURE, "current"),

@@ -286,3 +286,24 @@ def test_move_out_prorates_and_a_unit_without_owner_on_record_pays_the_month(
     }
     assert fee[gone] == Decimal("93.33")  # 100 × 2.80 × 10/30 = 93.333…
     assert fee[unregistered] == Decimal("280.00")
+
+
+def test_a_run_that_fails_says_so_and_may_be_computed_again(
+    world, finance, standards, monkeypatch, django_capture_on_commit_callbacks
+):
+    run = BillRun.objects.create(estate=world.estate, period="2026-11")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("billing.services.runs.compute_batch", broken)
+    with pytest.raises(RuntimeError):
+        services.bill_run_compute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "database went away" in run.error
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bill_run_recompute(run_id=run.pk, actor=finance)
+    run.refresh_from_db()
+    assert run.status == RunStatus.PREVIEWED
+    assert Bill.objects.filter(run=run).count() == 1

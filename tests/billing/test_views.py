@@ -238,3 +238,35 @@ def test_a_new_fee_item_of_the_estate(world, login, finance):
     item = FeeItem.objects.get(name="装修押金")
     assert (item.estate, item.periodic) == (world.estate, False)
     assert login(world.staff[Role.CUSTOMER_SERVICE]).get(url).status_code == 403
+
+
+def test_run_export_lists_every_line(world, login, finance):
+    import io
+
+    from openpyxl import load_workbook
+
+    services.standard_create(
+        estate=world.estate, fee_item=FeeItemFactory(name="物业费"), method=Method.PER_AREA,
+        price=Decimal("2.80"), effective_from=dt.date(2026, 1, 1), actor=finance,
+    )  # fmt: skip
+    run = BillRun.objects.create(estate=world.estate, period="2026-11")
+    services.bill_run_compute(run_id=run.pk)
+    response = login(finance).get(reverse("billing:run_export", kwargs={"run_pk": run.pk}))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:3] == ("3栋", world.unit.label, "物业费")
+    assert Decimal(str(rows[1][5])) == Decimal("250.60")
+    assert (
+        login(world.staff[Role.TECHNICIAN])
+        .get(reverse("billing:run_export", kwargs={"run_pk": run.pk}))
+        .status_code
+        == 403
+    )
+
+
+def test_statement_months_the_wrong_way_round(world, login):
+    issued_bill(world.unit, "2026-11", "100.00")
+    url = reverse("portal_billing:statement", kwargs={"unit_pk": world.unit.pk})
+    page = login(world.owner).get(url, {"from": "2026-12", "to": "2026-01"}).content.decode()
+    assert "2026-01 – 2026-12" in page or 'value="2026-01"' in page
+    assert "¥100.00" in page
