@@ -1,6 +1,7 @@
 """Billing end to end in real browsers: finance previews and issues November's bills; the
 owner pays online through the sandbox provider on a phone; the receipt PDF carries the
-owner's Chinese name and the amount, in figures and in capitals."""
+owner's Chinese name and the amount, in figures and in capitals; the arrears report no
+longer lists the unit."""
 
 import datetime as dt
 import io
@@ -48,6 +49,11 @@ def test_finance_issues_november_and_the_owner_pays_online(world, new_context):
         staff.get_by_test_id("run-issue").click()
     expect(staff.get_by_test_id("run-issued")).to_be_visible()
     assert Bill.objects.get(unit=world.unit, period="2026-11").status == BillStatus.ISSUED
+    # Past its due date, the bill is in arrears.
+    Bill.objects.filter(unit=world.unit).update(due_date=dt.date(2026, 11, 20))
+    staff.goto("/staff/billing/arrears/?by=unit")
+    expect(staff.get_by_test_id("arrears")).to_contain_text(world.unit.number)
+    expect(staff.get_by_test_id("arrears-total")).to_have_text("¥260.60")
 
     owner = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     sign_in(owner, world.owner.username, PASSWORD, "/portal/billing/")
@@ -73,4 +79,6 @@ def test_finance_issues_november_and_the_owner_pays_online(world, new_context):
     assert "王小明" in text
     assert "260.60" in text
     assert "贰佰陆拾元陆角整" in text
+    staff.reload()
+    expect(staff.get_by_test_id("empty-state")).to_be_visible()  # no longer in arrears
     assert staff.context.bad_responses == [] and owner.context.bad_responses == []
