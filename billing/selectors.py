@@ -12,7 +12,7 @@ from core.money import money
 
 from .choices import OPEN_BILL_STATUSES, BillStatus, EntryKind
 from .compute import previous_period
-from .models import Bill, BillLine, FeeStandard, LedgerEntry
+from .models import Bill, BillLine, FeeStandard, LedgerEntry, Payment
 
 ZERO = Decimal("0.00")
 
@@ -189,3 +189,22 @@ def arrears_aging(estate, *, by: str = "building", on: dt.date | None = None) ->
     )
     totals = {name: money(sum((r[name] for r in rows), Decimal("0"))) for name in sums}
     return {"rows": rows, "totals": totals, "by": by, "on": on}
+
+
+def cash_report(estate, day: dt.date) -> dict:
+    """The day's payments of an estate per cashier and channel (online ones on their own
+    line), with the totals: what each cashier hands over."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = start + dt.timedelta(days=1)
+    payments = Payment.objects.filter(estate=estate, created_at__gte=start, created_at__lt=end)
+    rows = list(
+        payments.values("received_by_id", "received_by__display_name", "received_by__username",
+                        "channel")
+        .annotate(amount=Sum("amount"), count=Count("id"))
+        .order_by("received_by__username", "channel")
+    )  # fmt: skip
+    total = money(sum((r["amount"] for r in rows), Decimal("0")))
+    listed = payments.select_related("unit__building", "receipt", "received_by").order_by(
+        "created_at", "id"
+    )
+    return {"day": day, "rows": rows, "total": total, "payments": listed[:500]}

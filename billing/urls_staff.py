@@ -15,6 +15,7 @@ urlpatterns = [
     path("runs/<int:run_pk>/recompute/", runs.run_recompute, name="run_recompute"),
     path("runs/<int:run_pk>/export.xlsx", runs.run_export, name="run_export"),
     path("arrears/", runs.arrears, name="arrears"),
+    path("cash/", accounts.cash_report, name="cash_report"),
     path("standards/", standards.standard_list, name="standard_list"),
     path("standards/new/", standards.standard_create, name="standard_create"),
     path("fee-items/new/", standards.fee_item_create, name="fee_item_create"),

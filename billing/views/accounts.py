@@ -166,3 +166,36 @@ def statement_pdf(request, unit_pk):
     unit = _unit(request, unit_pk, P.VIEW)
     start, end, _f, _t = month_range(request)
     return statement_response(request, unit, start, end)
+
+
+@staff_required
+def cash_report(request):
+    """The daily cash report (收款日报) of the chosen estate: per cashier and channel."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.dateparse import parse_date
+
+    from estates.permissions import require
+    from estates.selectors import current_estate
+
+    from ..choices import Channel
+    from ..selectors import cash_report as report_for
+    from .common import choose_estate
+
+    estate = current_estate(request)
+    if estate is None:
+        return choose_estate(request, _("Daily cash report"))
+    require(request.user, P.COLLECT, estate)
+    day = parse_date(request.GET.get("day") or "") or timezone.localdate()
+    report = report_for(estate, day)
+    labels = dict(Channel.choices)
+    for row in report["rows"]:
+        row["channel_label"] = labels.get(row["channel"], row["channel"])
+    context = {
+        "estate": estate,
+        "report": report,
+        "previous": day - dt.timedelta(days=1),
+        "next": day + dt.timedelta(days=1),
+    }
+    return render(request, "billing/staff/cash_report.html", context)

@@ -43,6 +43,7 @@ def home(request):
             "page": page,
             "estate": estate,
             "may_run": estate is not None and has_perm(request.user, P.RUN, estate),
+            "may_collect": estate is not None and has_perm(request.user, P.COLLECT, estate),
         },
     )
 

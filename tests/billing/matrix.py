@@ -17,6 +17,7 @@ RULES = {
     "billing:run_recompute": Staff(BP.RUN),
     "billing:run_export": Staff(EP.EXPORT),
     "billing:arrears": Staff(BP.VIEW, "current"),
+    "billing:cash_report": Staff(BP.COLLECT, "current"),
     "billing:standard_list": Staff(BP.VIEW, "current"),
     "billing:standard_create": Staff(BP.CONFIGURE, "current"),
     "billing:fee_item_create": Staff(BP.CONFIGURE, "current"),

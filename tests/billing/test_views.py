@@ -270,3 +270,31 @@ def test_statement_months_the_wrong_way_round(world, login):
     page = login(world.owner).get(url, {"from": "2026-12", "to": "2026-01"}).content.decode()
     assert "2026-01 – 2026-12" in page or 'value="2026-01"' in page
     assert "¥100.00" in page
+
+
+def test_daily_cash_report_per_cashier_and_channel(world, login, finance):
+    manager = world.staff[Role.MANAGER]
+    for key, actor, channel, amount in [
+        ("a", finance, "cash", "100.00"),
+        ("b", finance, "cash", "50.50"),
+        ("c", finance, "qr", "20.00"),
+        ("d", manager, "card", "9.50"),
+    ]:
+        services.payment_record(
+            unit=world.unit, amount=amount, channel=channel, idempotency_key=key, actor=actor
+        )
+    services.payment_record(
+        unit=world.other_unit,
+        amount="70",
+        channel="cash",
+        idempotency_key="other",
+        actor=world.admin,
+    )
+    page = login(finance).get(reverse("billing:cash_report"))
+    content = page.content.decode()
+    assert 'data-testid="cash-total">¥180.00<' in content  # the other estate's payment is not here
+    assert "¥150.50" in content and "¥20.00" in content and "¥9.50" in content
+    assert (
+        login(world.staff[Role.CUSTOMER_SERVICE]).get(reverse("billing:cash_report")).status_code
+        == 403
+    )
