@@ -5,3 +5,48 @@ from django.utils.translation import gettext_lazy as _
 class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = _("Fees and billing")
+
+    def ready(self):
+        from core.audit import VERB_LABELS
+        from estates.nav import NavEntry, register_owner_nav, register_staff_nav
+        from estates.panels import register_panel
+        from estates.permissions import grant
+
+        from . import permissions as P
+        from .panels import unit_panel
+        from .permissions import ROLE_PERMISSIONS
+
+        grant(ROLE_PERMISSIONS)
+        register_staff_nav(
+            NavEntry(
+                label=_("Billing"), url_name="billing:home", icon="cash-coin", perm=P.VIEW, order=60
+            )
+        )
+        register_owner_nav(
+            NavEntry(label=_("Bills"), url_name="portal_billing:bills", icon="receipt", order=60)
+        )
+        register_panel("unit", unit_panel)
+        VERB_LABELS.update(
+            {
+                "fee_item_created": _("Fee item created"),
+                "fee_standard_created": _("Fee standard created"),
+                "fee_standard_revised": _("Fee standard changed (new version)"),
+                "bill_run_started": _("Bill run started"),
+                "bill_run_recomputed": _("Bill run computed again"),
+                "bill_run_computed": _("Bills computed"),
+                "bill_run_failed": _("Bill run failed"),
+                "bill_run_issue_started": _("Issuing started"),
+                "bill_run_issued": _("Bills issued"),
+                "bill_voided": _("Bill voided with a credit note"),
+                "billing_credit": _("Credit recorded"),
+                "billing_refund": _("Refund recorded"),
+                "payment_recorded": _("Payment recorded"),
+                "online_payment_started": _("Online payment started"),
+            }
+        )
+
+    def seed_demo(self, estate, *, rng) -> int:
+        """Called by `seed_demo` for each estate: fee standards and one issued month."""
+        from .demo import seed_billing
+
+        return seed_billing(estate, rng=rng)

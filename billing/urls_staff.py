@@ -1,5 +1,31 @@
 """Staff pages of billing (under /staff/billing/)."""
 
+from django.urls import path
+
+from .views import accounts, runs, standards
+
 app_name = "billing"
 
-urlpatterns = []
+urlpatterns = [
+    path("", runs.home, name="home"),
+    path("runs/new/", runs.run_start, name="run_start"),
+    path("runs/<int:run_pk>/", runs.run_detail, name="run_detail"),
+    path("runs/<int:run_pk>/progress/", runs.run_progress, name="run_progress"),
+    path("runs/<int:run_pk>/issue/", runs.run_issue, name="run_issue"),
+    path("runs/<int:run_pk>/recompute/", runs.run_recompute, name="run_recompute"),
+    path("runs/<int:run_pk>/export.xlsx", runs.run_export, name="run_export"),
+    path("arrears/", runs.arrears, name="arrears"),
+    path("cash/", accounts.cash_report, name="cash_report"),
+    path("standards/", standards.standard_list, name="standard_list"),
+    path("standards/new/", standards.standard_create, name="standard_create"),
+    path("fee-items/new/", standards.fee_item_create, name="fee_item_create"),
+    path("standards/<int:standard_pk>/", standards.standard_detail, name="standard_detail"),
+    path("standards/<int:standard_pk>/change/", standards.standard_revise, name="standard_revise"),
+    path("units/<int:unit_pk>/", accounts.account_detail, name="account_detail"),
+    path("units/<int:unit_pk>/pay/", accounts.payment_create, name="payment_create"),
+    path("units/<int:unit_pk>/credit/", accounts.credit_create, name="credit_create"),
+    path("units/<int:unit_pk>/statement.pdf", accounts.statement_pdf, name="statement_pdf"),
+    path("bills/<int:bill_pk>/", accounts.bill_detail, name="bill_detail"),
+    path("bills/<int:bill_pk>/void/", accounts.bill_void, name="bill_void"),
+    path("payments/<int:payment_pk>/receipt.pdf", accounts.receipt_pdf, name="receipt_pdf"),
+]

@@ -1,0 +1,15 @@
+"""What each staff role may do with fees and bills (granted to the roles at start-up)."""
+
+from estates.choices import Role
+
+VIEW = "billing.view"  # fee standards, bills, accounts, statements, receipts
+CONFIGURE = "billing.configure"  # fee items and new versions of fee standards
+RUN = "billing.run"  # start, preview and issue bill runs
+COLLECT = "billing.collect"  # record payments at the counter
+ADJUST = "billing.adjust"  # waivers, discounts, credit notes (with a reason)
+
+ROLE_PERMISSIONS = {
+    Role.MANAGER: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST},
+    Role.FINANCE: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST},
+    Role.CUSTOMER_SERVICE: {VIEW},
+}

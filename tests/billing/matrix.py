@@ -1,0 +1,82 @@
+"""Billing's URLs in the role × URL matrix (tests/test_url_scoping.py)."""
+
+from billing import permissions as BP
+from billing.models import BillRun, OnlinePayment
+from billing.services import payment_record
+from estates import permissions as EP
+from tests.url_rules import A, B, Owner, Public, Staff
+
+from .factories import FeeStandardFactory, issued_bill
+
+RULES = {
+    "billing:home": Staff(BP.VIEW, "any"),
+    "billing:run_start": Staff(BP.RUN, "current"),
+    "billing:run_detail": Staff(BP.VIEW),
+    "billing:run_progress": Staff(BP.VIEW),
+    "billing:run_issue": Staff(BP.RUN),
+    "billing:run_recompute": Staff(BP.RUN),
+    "billing:run_export": Staff(EP.EXPORT),
+    "billing:arrears": Staff(BP.VIEW, "current"),
+    "billing:cash_report": Staff(BP.COLLECT, "current"),
+    "billing:standard_list": Staff(BP.VIEW, "current"),
+    "billing:standard_create": Staff(BP.CONFIGURE, "current"),
+    "billing:fee_item_create": Staff(BP.CONFIGURE, "current"),
+    "billing:standard_detail": Staff(BP.VIEW),
+    "billing:standard_revise": Staff(BP.CONFIGURE),
+    "billing:account_detail": Staff(BP.VIEW),
+    "billing:payment_create": Staff(BP.COLLECT),
+    "billing:credit_create": Staff(BP.ADJUST),
+    "billing:statement_pdf": Staff(BP.VIEW),
+    "billing:bill_detail": Staff(BP.VIEW),
+    "billing:bill_void": Staff(BP.ADJUST),
+    "billing:receipt_pdf": Staff(BP.VIEW),
+    "portal_billing:bills": Owner(),
+    "portal_billing:bill_detail": Owner(),
+    "portal_billing:pay_start": Owner(),
+    "portal_billing:statement": Owner(),
+    "portal_billing:statement_pdf": Owner(),
+    "portal_billing:receipt_pdf": Owner(),
+    "portal_billing:standards": Owner(),
+    "portal_billing:standards_pdf": Owner(),
+    "portal_billing:sandbox_checkout": Owner(),
+    "portal_billing:sandbox_pay": Owner(),
+    "portal_billing:pay_return": Owner(),
+    "portal_billing:provider_notify": Public(),
+}
+
+REDIRECTORS = {"portal_billing:pay_return"}
+
+
+def build(world):
+    admin = world.actors["company admin"].user
+    bills, payments, runs, standards, online = {}, {}, {}, {}, {}
+    for side in (A, B):
+        unit, estate = world.unit[side], world.estate[side]
+        bills[side] = issued_bill(unit, "2026-10", "300.00")
+        payments[side] = payment_record(
+            unit=unit,
+            amount="100.00",
+            channel="cash",
+            idempotency_key=f"matrix-{side}",
+            actor=admin,
+        )
+        standards[side] = FeeStandardFactory(estate=estate)
+        runs[side] = BillRun.objects.create(estate=estate, period="2026-11", status="previewed")
+        owner = world.actors["owner" if side == A else "other_owner"].user
+        online[side] = OnlinePayment.objects.create(
+            estate=estate,
+            unit=unit,
+            bill=bills[side],
+            amount="200.00",
+            provider="sandbox",
+            started_by=owner,
+        )
+    world.extra.update(
+        {
+            "bill_pk": bills,
+            "payment_pk": payments,
+            "run_pk": runs,
+            "standard_pk": standards,
+            "online_pk": online,
+        }
+    )
