@@ -1,0 +1,76 @@
+"""The results page and its PDF: the same figures and the same SVG charts. Nothing here
+names a unit or a person next to an answer."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.pdf import pdf_response, render_pdf
+from estates.access import staff_required
+
+from .. import permissions as P
+from ..charts import bar_chart
+from ..models import FollowUp
+from ..results import compare_estates, compare_with_previous, survey_results
+from .common import get_survey
+
+
+def _charts(results) -> dict:
+    target = results["survey"].target
+    return {
+        "dimensions": bar_chart(
+            [(row["label"], row["satisfied_pct"]) for row in results["dimensions"]],
+            title=_("% satisfied by dimension"),
+            target=target,
+            flag_below=target,
+        ),
+        "buildings": bar_chart(
+            [(row["building"], row["rate"]) for row in results["buildings"]],
+            title=_("Response rate by building"),
+        ),
+        "options": {
+            row["question"].pk: bar_chart(
+                [(o["text"], o["pct"]) for o in row["options"]], title=row["question"].text
+            )
+            for row in results["questions"]
+            if "options" in row
+        },
+    }
+
+
+def results_context(request, survey) -> dict:
+    results = survey_results(survey)
+    charts = _charts(results)
+    for row in results["questions"]:
+        row["chart"] = charts["options"].get(row["question"].pk, "")
+    return {
+        "survey": survey,
+        "results": results,
+        "charts": charts,
+        "previous": compare_with_previous(survey, results),
+        "estates": compare_estates(request.user, P.VIEW, survey),
+        "dimension_labels": [row["label"] for row in results["dimensions"]],
+        "follow_ups": list(
+            FollowUp.objects.filter(survey=survey).select_related("assignee").order_by("id")
+        ),
+    }
+
+
+@staff_required
+def survey_results_page(request, survey_pk):
+    survey = get_survey(request, survey_pk, P.VIEW)
+    return render(request, "surveys/staff/results.html", results_context(request, survey))
+
+
+@staff_required
+def survey_results_pdf(request, survey_pk):
+    survey = get_survey(request, survey_pk, P.VIEW)
+    context = results_context(request, survey)
+    context.update(
+        title=_("Satisfaction survey results"),
+        company_name=settings.ANJU_COMPANY_NAME,
+        printed_at=timezone.now(),
+    )
+    pdf = render_pdf("pdf/survey_results.html", context, request=request)
+    return pdf_response(pdf, f"survey-{survey.pk}-results.pdf")
