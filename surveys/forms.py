@@ -83,28 +83,34 @@ RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 RECOMMEND_CHOICES = [(n, str(n)) for n in range(0, 11)]
 
 
+def _radio():
+    return forms.RadioSelect(attrs={"class": "form-check-input"})
+
+
 def _question_field(question):
+    """The field of one question; `scale` marks the 1–5 and 0–10 scales (shown as buttons)."""
     common = {"label": question.text, "required": question.required}
-    if question.kind == QuestionKind.RATING:
-        return forms.TypedChoiceField(
-            choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, **common
-        )
-    if question.kind == QuestionKind.RECOMMEND:
-        return forms.TypedChoiceField(
-            choices=RECOMMEND_CHOICES, coerce=int, widget=forms.RadioSelect, **common
-        )
     options = [(c.pk, c.text) for c in question.choices.all()]
+    if question.kind in (QuestionKind.RATING, QuestionKind.RECOMMEND):
+        scale = RATING_CHOICES if question.kind == QuestionKind.RATING else RECOMMEND_CHOICES
+        field = forms.TypedChoiceField(choices=scale, coerce=int, widget=_radio(), **common)
+        field.scale = True
+        return field
     if question.kind == QuestionKind.SINGLE:
-        return forms.TypedChoiceField(
-            choices=options, coerce=int, widget=forms.RadioSelect, **common
+        field = forms.TypedChoiceField(choices=options, coerce=int, widget=_radio(), **common)
+    elif question.kind == QuestionKind.MULTIPLE:
+        field = forms.TypedMultipleChoiceField(
+            choices=options,
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            **common,
         )
-    if question.kind == QuestionKind.MULTIPLE:
-        return forms.TypedMultipleChoiceField(
-            choices=options, coerce=int, widget=forms.CheckboxSelectMultiple, **common
+    else:
+        field = forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, strip=True, **common
         )
-    return forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, strip=True, **common
-    )
+    field.scale = False
+    return field
 
 
 class QuestionnaireForm(forms.Form):

@@ -7,190 +7,498 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('estates', '0004_importbatch_claim_lease'),
+        ("estates", "0004_importbatch_claim_lease"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rating', 'Rating 1–5'), ('single', 'Single choice'), ('multiple', 'Multiple choice'), ('recommend', 'Recommendation 0–10'), ('text', 'Free text')], max_length=20, verbose_name='type')),
-                ('text', models.CharField(max_length=300, verbose_name='question')),
-                ('required', models.BooleanField(default=True, verbose_name='required')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rating", "Rating 1–5"),
+                            ("single", "Single choice"),
+                            ("multiple", "Multiple choice"),
+                            ("recommend", "Recommendation 0–10"),
+                            ("text", "Free text"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("text", models.CharField(max_length=300, verbose_name="question")),
+                ("required", models.BooleanField(default=True, verbose_name="required")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'question',
-                'verbose_name_plural': 'questions',
-                'ordering': ['section__order', 'section_id', 'order', 'id'],
+                "verbose_name": "question",
+                "verbose_name_plural": "questions",
+                "ordering": ["section__order", "section_id", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.CharField(choices=[('service_attitude', 'Service attitude'), ('service_quality', 'Service quality'), ('environment', 'Environment and hygiene'), ('security', 'Security'), ('repairs', 'Repairs'), ('greening', 'Greening'), ('fees', 'Fees and transparency'), ('overall', 'Overall')], max_length=30, verbose_name='dimension')),
-                ('title', models.CharField(blank=True, help_text="Empty: the dimension's name.", max_length=120, verbose_name='heading')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("service_attitude", "Service attitude"),
+                            ("service_quality", "Service quality"),
+                            ("environment", "Environment and hygiene"),
+                            ("security", "Security"),
+                            ("repairs", "Repairs"),
+                            ("greening", "Greening"),
+                            ("fees", "Fees and transparency"),
+                            ("overall", "Overall"),
+                        ],
+                        max_length=30,
+                        verbose_name="dimension",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Empty: the dimension's name.",
+                        max_length=120,
+                        verbose_name="heading",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'section',
-                'verbose_name_plural': 'sections',
-                'ordering': ['order', 'id'],
+                "verbose_name": "section",
+                "verbose_name_plural": "sections",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Choice',
+            name="Choice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=120, verbose_name='option')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='surveys.question', verbose_name='question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=120, verbose_name="option")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="choices",
+                        to="surveys.question",
+                        verbose_name="question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'option',
-                'verbose_name_plural': 'options',
-                'ordering': ['order', 'id'],
+                "verbose_name": "option",
+                "verbose_name_plural": "options",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='question',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='surveys.section', verbose_name='section'),
+            model_name="question",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="questions",
+                to="surveys.section",
+                verbose_name="section",
+            ),
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('intro', models.TextField(blank=True, verbose_name='introduction')),
-                ('starts_on', models.DateField(verbose_name='open from')),
-                ('ends_on', models.DateField(verbose_name='open until')),
-                ('target', models.PositiveSmallIntegerField(default=85, help_text='A dimension with fewer satisfied answers than this is flagged.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='satisfaction target (%)')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Open'), ('closed', 'Closed')], default='draft', max_length=20, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('buildings', models.ManyToManyField(blank=True, help_text='Leave empty to ask every household of the estate.', related_name='+', to='estates.building', verbose_name='buildings')),
-                ('copied_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='surveys.survey', verbose_name='copied from')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='surveys', to='estates.estate', verbose_name='estate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                ("intro", models.TextField(blank=True, verbose_name="introduction")),
+                ("starts_on", models.DateField(verbose_name="open from")),
+                ("ends_on", models.DateField(verbose_name="open until")),
+                (
+                    "target",
+                    models.PositiveSmallIntegerField(
+                        default=85,
+                        help_text="A dimension with fewer satisfied answers than this is flagged.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="satisfaction target (%)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Open"), ("closed", "Closed")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "buildings",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Leave empty to ask every household of the estate.",
+                        related_name="+",
+                        to="estates.building",
+                        verbose_name="buildings",
+                    ),
+                ),
+                (
+                    "copied_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="surveys.survey",
+                        verbose_name="copied from",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="surveys",
+                        to="estates.estate",
+                        verbose_name="estate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey',
-                'verbose_name_plural': 'surveys',
-                'ordering': ['-starts_on', '-id'],
+                "verbose_name": "survey",
+                "verbose_name_plural": "surveys",
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='section',
-            name='survey',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='surveys.survey', verbose_name='survey'),
+            model_name="section",
+            name="survey",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sections",
+                to="surveys.survey",
+                verbose_name="survey",
+            ),
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('portal', 'Portal'), ('paper', 'Paper questionnaire'), ('phone', 'Phone')], max_length=20, verbose_name='channel')),
-                ('submitted_at', models.DateTimeField(verbose_name='submitted at')),
-                ('building', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.building', verbose_name='building')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.unit', verbose_name='unit')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='surveys.survey', verbose_name='survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("portal", "Portal"),
+                            ("paper", "Paper questionnaire"),
+                            ("phone", "Phone"),
+                        ],
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(verbose_name="submitted at")),
+                (
+                    "building",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="estates.building",
+                        verbose_name="building",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="estates.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="surveys.survey",
+                        verbose_name="survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'response',
-                'verbose_name_plural': 'responses',
+                "verbose_name": "response",
+                "verbose_name_plural": "responses",
             },
         ),
         migrations.AddField(
-            model_name='question',
-            name='survey',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='surveys.survey', verbose_name='survey'),
+            model_name="question",
+            name="survey",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="questions",
+                to="surveys.survey",
+                verbose_name="survey",
+            ),
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('dimension', models.CharField(choices=[('service_attitude', 'Service attitude'), ('service_quality', 'Service quality'), ('environment', 'Environment and hygiene'), ('security', 'Security'), ('repairs', 'Repairs'), ('greening', 'Greening'), ('fees', 'Fees and transparency'), ('overall', 'Overall')], max_length=30, verbose_name='dimension')),
-                ('score', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='% satisfied')),
-                ('target', models.PositiveSmallIntegerField(verbose_name='target (%)')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=20, verbose_name='status')),
-                ('outcome', models.TextField(blank=True, verbose_name='what was done')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='responsible')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='surveys.survey', verbose_name='survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("service_attitude", "Service attitude"),
+                            ("service_quality", "Service quality"),
+                            ("environment", "Environment and hygiene"),
+                            ("security", "Security"),
+                            ("repairs", "Repairs"),
+                            ("greening", "Greening"),
+                            ("fees", "Fees and transparency"),
+                            ("overall", "Overall"),
+                        ],
+                        max_length=30,
+                        verbose_name="dimension",
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(decimal_places=1, max_digits=5, verbose_name="% satisfied"),
+                ),
+                ("target", models.PositiveSmallIntegerField(verbose_name="target (%)")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="due on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="what was done")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done at")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="responsible",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="surveys.survey",
+                        verbose_name="survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey follow-up',
-                'verbose_name_plural': 'survey follow-ups',
-                'ordering': ['status', 'due_on', 'id'],
+                "verbose_name": "survey follow-up",
+                "verbose_name_plural": "survey follow-ups",
+                "ordering": ["status", "due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.SmallIntegerField(blank=True, null=True, verbose_name='score')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('choice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='surveys.choice', verbose_name='option')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='surveys.question', verbose_name='question')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='surveys.response', verbose_name='response')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='surveys.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.SmallIntegerField(blank=True, null=True, verbose_name="score")),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                (
+                    "choice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="surveys.choice",
+                        verbose_name="option",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="surveys.question",
+                        verbose_name="question",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="surveys.response",
+                        verbose_name="response",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'answer',
-                'verbose_name_plural': 'answers',
+                "verbose_name": "answer",
+                "verbose_name_plural": "answers",
             },
         ),
         migrations.AddIndex(
-            model_name='survey',
-            index=models.Index(fields=['estate', 'status', 'starts_on'], name='surveys_sur_estate__9e0b15_idx'),
+            model_name="survey",
+            index=models.Index(
+                fields=["estate", "status", "starts_on"], name="surveys_sur_estate__9e0b15_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='survey_ends_after_start'),
+            model_name="survey",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="survey_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('target__gte', 1), ('target__lte', 100)), name='survey_target_percent'),
+            model_name="survey",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("target__gte", 1), ("target__lte", 100)),
+                name="survey_target_percent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['survey', 'building'], name='surveys_res_survey__6c2b6d_idx'),
+            model_name="response",
+            index=models.Index(
+                fields=["survey", "building"], name="surveys_res_survey__6c2b6d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(fields=('survey', 'unit'), name='survey_one_response_per_household'),
+            model_name="response",
+            constraint=models.UniqueConstraint(
+                fields=("survey", "unit"), name="survey_one_response_per_household"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.UniqueConstraint(fields=('survey', 'dimension'), name='survey_follow_up_once_per_dimension'),
+            model_name="followup",
+            constraint=models.UniqueConstraint(
+                fields=("survey", "dimension"), name="survey_follow_up_once_per_dimension"
+            ),
         ),
         migrations.AddIndex(
-            model_name='answer',
-            index=models.Index(fields=['survey', 'question', 'choice'], name='surveys_ans_survey__2327b6_idx'),
+            model_name="answer",
+            index=models.Index(
+                fields=["survey", "question", "choice"], name="surveys_ans_survey__2327b6_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(condition=models.Q(('choice__isnull', True)), fields=('response', 'question'), name='survey_answer_once'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("choice__isnull", True)),
+                fields=("response", "question"),
+                name="survey_answer_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(condition=models.Q(('choice__isnull', False)), fields=('response', 'question', 'choice'), name='survey_answer_choice_once'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("choice__isnull", False)),
+                fields=("response", "question", "choice"),
+                name="survey_answer_choice_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('number__isnull', True), models.Q(('number__gte', 0), ('number__lte', 10)), _connector='OR'), name='survey_answer_number_0_10'),
+            model_name="answer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("number__isnull", True),
+                    models.Q(("number__gte", 0), ("number__lte", 10)),
+                    _connector="OR",
+                ),
+                name="survey_answer_number_0_10",
+            ),
         ),
     ]
