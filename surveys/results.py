@@ -115,7 +115,8 @@ def _question_rows(questions, sums, choice_counts, respondents) -> list[dict]:
             row["detractors_pct"] = pct(s["detractors"], s["n"])
             row["nps"] = nps(s["promoters"], s["detractors"], s["n"])
         elif q.kind in CHOICE_KINDS:
-            asked = respondents.get(q.pk, 0)
+            # A single choice: one row per questionnaire; a multiple one: one per option.
+            asked = respondents.get(q.pk, 0) if q.kind == QuestionKind.MULTIPLE else s["n"]
             row["answers"] = asked
             row["options"] = [
                 {
@@ -248,8 +249,8 @@ def previous_survey(survey):
 
 
 def dimension_scores(surveys) -> dict:
-    """{survey_id: {"overall": % satisfied, dimension: % satisfied}} for several surveys,
-    from one grouped query."""
+    """{survey_id: {"all": % satisfied, "by": {dimension: % satisfied}}} for several
+    surveys, from one grouped query."""
     surveys = list(surveys)
     groups = (
         Answer.objects.filter(
@@ -259,17 +260,13 @@ def dimension_scores(surveys) -> dict:
         .annotate(n=Count("id"), satisfied=Count("id", filter=Q(number__gte=SATISFIED_FROM)))
         .order_by()
     )
-    scores = {s.pk: {} for s in surveys}
+    by = {s.pk: {} for s in surveys}
     totals = {s.pk: [0, 0] for s in surveys}
     for row in groups:
-        scores[row["survey_id"]][row["question__section__dimension"]] = pct(
-            row["satisfied"], row["n"]
-        )
+        by[row["survey_id"]][row["question__section__dimension"]] = pct(row["satisfied"], row["n"])
         totals[row["survey_id"]][0] += row["satisfied"]
         totals[row["survey_id"]][1] += row["n"]
-    for survey_id, (satisfied, n) in totals.items():
-        scores[survey_id]["overall"] = pct(satisfied, n)
-    return scores
+    return {pk: {"all": pct(*totals[pk]), "by": by[pk]} for pk in by}
 
 
 def compare_with_previous(survey, results) -> dict | None:
@@ -279,11 +276,11 @@ def compare_with_previous(survey, results) -> dict | None:
     before = dimension_scores([previous])[previous.pk]
     rows = []
     for row in results["dimensions"]:
-        old = before.get(row["dimension"])
+        old = before["by"].get(row["dimension"])
         new = row["satisfied_pct"]
         change = new - old if old is not None and new is not None else None
         rows.append({"label": row["label"], "before": old, "now": new, "change": change})
-    overall_old, overall_new = before.get("overall"), results["satisfied_pct"]
+    overall_old, overall_new = before["all"], results["satisfied_pct"]
     return {
         "survey": previous,
         "rows": rows,
@@ -317,8 +314,8 @@ def compare_estates(user, perm, survey) -> list[dict]:
             {
                 "survey": other,
                 "estate": other.estate.name,
-                "overall": s.get("overall"),
-                "dimensions": [s.get(d) for d in dimensions],
+                "overall": s["all"],
+                "dimensions": [s["by"].get(d) for d in dimensions],
                 "is_this": other.pk == survey.pk,
             }
         )
