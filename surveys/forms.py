@@ -89,7 +89,11 @@ def _radio():
 
 def _question_field(question):
     """The field of one question; `scale` marks the 1–5 and 0–10 scales (shown as buttons)."""
-    common = {"label": question.text, "required": question.required}
+    common = {
+        "label": question.text,
+        "required": question.required,
+        "error_messages": {"required": _("Please answer this question.")},
+    }
     options = [(c.pk, c.text) for c in question.choices.all()]
     if question.kind in (QuestionKind.RATING, QuestionKind.RECOMMEND):
         scale = RATING_CHOICES if question.kind == QuestionKind.RATING else RECOMMEND_CHOICES

@@ -155,9 +155,8 @@ def test_comparison_with_the_previous_survey_of_the_estate(world, answered):
     assert (rows["Service attitude"]["before"], rows["Service attitude"]["change"]) == (
         D("100.0"), D("-37.5"),
     )  # fmt: skip
-    assert (rows["Environment and hygiene"]["before"], rows["Environment and hygiene"]["change"]) == (
-        D("0.0"), D("50.0"),
-    )  # fmt: skip
+    hygiene = rows["Environment and hygiene"]
+    assert (hygiene["before"], hygiene["change"]) == (D("0.0"), D("50.0"))
     assert (comparison["overall_before"], comparison["overall_change"]) == (D("66.7"), D("-8.4"))
 
 
