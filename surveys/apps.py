@@ -39,9 +39,9 @@ class SurveysConfig(AppConfig):
                 "survey_published": _("Survey published"),
                 "survey_closed": _("Survey closed"),
                 "follow_up_created": _("Follow-up opened: below the target"),
-                "follow_up_assigned": _("Follow-up assigned"),
-                "follow_up_done": _("Follow-up done"),
-                "follow_up_reopened": _("Follow-up reopened"),
+                "follow_up_assigned": _("Follow-up item assigned"),
+                "follow_up_done": _("Follow-up item done"),
+                "follow_up_reopened": _("Follow-up item reopened"),
             }
         )
 

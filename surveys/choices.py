@@ -2,12 +2,13 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SurveyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Open")
-    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", pgettext_lazy("survey", "Open")
+    CLOSED = "closed", pgettext_lazy("survey", "Closed")
 
 
 STATUS_COLOURS = {
@@ -49,7 +50,7 @@ STAFF_CHANNELS = (Channel.PAPER, Channel.PHONE)
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("follow-up item", "Open")
     DONE = "done", _("Done")
 
 

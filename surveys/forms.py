@@ -4,6 +4,7 @@ entry) and the follow-up forms."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import User
 from estates.models import Building
@@ -124,7 +125,7 @@ class QuestionnaireForm(forms.Form):
         super().__init__(*args, **kwargs)
         if staff:
             self.fields["channel"] = forms.ChoiceField(
-                label=_("Channel"),
+                label=pgettext_lazy("survey", "Channel"),
                 choices=[(c.value, c.label) for c in Channel if c in STAFF_CHANNELS],
                 initial=Channel.PAPER,
             )

@@ -242,7 +242,7 @@ class FollowUp(TimeStampedModel):
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="follow_ups"
     )
     dimension = models.CharField(_("dimension"), max_length=30, choices=Dimension.choices)
-    score = models.DecimalField(_("% satisfied"), max_digits=5, decimal_places=1)
+    score = models.DecimalField(_("satisfied (%)"), max_digits=5, decimal_places=1)
     target = models.PositiveSmallIntegerField(_("target (%)"))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -21,7 +21,7 @@ def _charts(results) -> dict:
     return {
         "dimensions": bar_chart(
             [(row["label"], row["satisfied_pct"]) for row in results["dimensions"]],
-            title=_("% satisfied by dimension"),
+            title=_("Satisfied by dimension (%)"),
             target=target,
             flag_below=target,
         ),
