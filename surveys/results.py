@@ -8,6 +8,7 @@ average rating and the % satisfied (ratings of 4–5); the recommendation score 
 promoters 9–10 minus % detractors 0–6); choice distributions; free-text answers (the text
 only: never whose). Percentages and averages are Decimals rounded half up."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
@@ -180,9 +181,14 @@ def _buildings(survey) -> tuple[list[dict], int, int]:
             "responses": answered.get(pk, 0),
             "rate": pct(answered.get(pk, 0), asked.get(pk, 0)),
         }
-        for pk in sorted(names, key=lambda pk: names[pk])
+        for pk in sorted(names, key=lambda pk: natural_key(names[pk]))
     ]
     return rows, sum(asked.values()), sum(answered.values())
+
+
+def natural_key(name: str) -> list:
+    """2栋 before 10栋: numbers compared as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
 def _free_texts(survey, questions) -> dict:

@@ -16,8 +16,20 @@ from ..results import compare_estates, compare_with_previous, survey_results
 from .common import get_survey
 
 
+BUILDINGS_CHARTED = 20  # more buildings: the chart shows those with the lowest rates
+PDF_BUILDING_COLUMNS = 3
+
+
+def _building_bars(rows) -> tuple[list, bool]:
+    if len(rows) <= BUILDINGS_CHARTED:
+        return rows, False
+    ranked = sorted(rows, key=lambda r: (r["rate"] is not None, r["rate"] or 0))
+    return ranked[:BUILDINGS_CHARTED], True
+
+
 def _charts(results) -> dict:
     target = results["survey"].target
+    buildings, lowest = _building_bars(results["buildings"])
     return {
         "dimensions": bar_chart(
             [(row["label"], row["satisfied_pct"]) for row in results["dimensions"]],
@@ -26,9 +38,10 @@ def _charts(results) -> dict:
             flag_below=target,
         ),
         "buildings": bar_chart(
-            [(row["building"], row["rate"]) for row in results["buildings"]],
+            [(row["building"], row["rate"]) for row in buildings],
             title=_("Response rate by building"),
         ),
+        "buildings_lowest": lowest,
         "options": {
             row["question"].pk: bar_chart(
                 [(o["text"], o["pct"]) for o in row["options"]], title=row["question"].text
@@ -72,5 +85,12 @@ def survey_results_pdf(request, survey_pk):
         company_name=settings.ANJU_COMPANY_NAME,
         printed_at=timezone.now(),
     )
+    rows = context["results"]["buildings"]
+    # Many buildings: side by side in the PDF, a few to a line (one long column of 250
+    # buildings would fill pages).
+    context["building_lines"] = [
+        rows[i : i + PDF_BUILDING_COLUMNS] for i in range(0, len(rows), PDF_BUILDING_COLUMNS)
+    ]
+    context["pdf"] = True
     pdf = render_pdf("pdf/survey_results.html", context, request=request)
     return pdf_response(pdf, f"survey-{survey.pk}-results.pdf")
