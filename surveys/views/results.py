@@ -15,7 +15,6 @@ from ..models import FollowUp
 from ..results import compare_estates, compare_with_previous, survey_results
 from .common import get_survey
 
-
 BUILDINGS_CHARTED = 20  # more buildings: the chart shows those with the lowest rates
 PDF_BUILDING_COLUMNS = 3
 
