@@ -14,6 +14,11 @@ class SurveysConfig(AppConfig):
         from . import permissions as P
 
         grant(P.ROLE_PERMISSIONS)
+        from estates.panels import register_panel
+
+        from .panels import estate_panel
+
+        register_panel("estate", estate_panel)
         register_staff_nav(
             NavEntry(
                 label=_("Surveys"),

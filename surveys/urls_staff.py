@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:survey_pk>/", surveys.survey_detail, name="survey_detail"),
     path("<int:survey_pk>/edit/", surveys.survey_edit, name="survey_edit"),
     path("<int:survey_pk>/sections/", surveys.section_add, name="section_add"),
+    path(
+        "<int:survey_pk>/sections/<int:section_pk>/delete/",
+        surveys.section_delete,
+        name="section_delete",
+    ),
     path("<int:survey_pk>/questions/", surveys.question_add, name="question_add"),
     path(
         "<int:survey_pk>/questions/<int:question_pk>/delete/",

@@ -191,6 +191,20 @@ def question_delete(request, survey_pk, question_pk):
 
 @staff_required
 @require_POST
+def section_delete(request, survey_pk, section_pk):
+    return _builder_post(
+        request,
+        survey_pk,
+        ChoiceForm({"text": "-"}),
+        lambda s: services.section_delete(
+            survey_id=s.pk, actor=request.user, section_id=section_pk
+        ),
+        _("Section removed with its questions."),
+    )
+
+
+@staff_required
+@require_POST
 def choice_add(request, survey_pk, question_pk):
     form = ChoiceForm(request.POST)
     return _builder_post(

@@ -16,6 +16,7 @@ RULES = {
     "surveys:section_add": Staff(P.MANAGE),
     "surveys:question_add": Staff(P.MANAGE),
     "surveys:question_delete": Staff(P.MANAGE),
+    "surveys:section_delete": Staff(P.MANAGE),
     "surveys:choice_add": Staff(P.MANAGE),
     "surveys:survey_publish": Staff(P.MANAGE),
     "surveys:survey_close": Staff(P.MANAGE),
@@ -34,13 +35,15 @@ RULES = {
 
 
 def build(world):
-    surveys, questions, follow_ups = {}, {}, {}
+    surveys, sections, questions, follow_ups = {}, {}, {}, {}
     for side in (A, B):
         survey, q = standard_survey(world.estate[side])
         surveys[side], questions[side] = survey, q["single"]
+        sections[side] = q["single"].section
         follow_ups[side] = FollowUp.objects.create(
             survey=survey, dimension=Dimension.ENVIRONMENT, score=50, target=85
         )
     world.extra["survey_pk"] = surveys
     world.extra["question_pk"] = questions
+    world.extra["section_pk"] = sections
     world.extra["followup_pk"] = follow_ups

@@ -204,3 +204,25 @@ def test_demo_data_is_one_closed_survey_with_answers_and_idempotent(world):
     assert created == survey.responses.count() > 0
     assert config.seed_demo(world.estate, rng=random.Random(7)) == 0
     assert Survey.objects.filter(estate=world.estate).count() == 1
+
+
+def test_the_estate_page_shows_the_latest_surveys_satisfaction(world, login):
+    survey, q = standard_survey(world.estate, title="最新一次调查")
+    response(survey, world.unit, answers_for(q, polite=5, quick=4, clean=2))  # 2 of 3
+    FollowUp.objects.create(survey=survey, dimension=Dimension.ENVIRONMENT, score=0, target=85)
+    url = reverse("staff:estate_detail", kwargs={"estate_pk": world.estate.pk})
+    page = _page(login(world.staff[Role.FINANCE]).get(url))
+    assert "最新一次调查" in page and "66.7% satisfied (target 85%)" in page
+    assert "1 open follow-up" in page
+    other = reverse("staff:estate_detail", kwargs={"estate_pk": world.other_estate.pk})
+    assert 'data-testid="survey-panel"' not in _page(login(world.other_manager).get(other))
+
+
+def test_a_section_is_removed_with_its_questions_while_a_draft(world, login):
+    survey, q = standard_survey(world.estate, status=SurveyStatus.DRAFT)
+    section = q["clean"].section
+    login(world.manager).post(
+        reverse("surveys:section_delete", kwargs={"survey_pk": survey.pk, "section_pk": section.pk})
+    )
+    assert not Question.objects.filter(pk=q["clean"].pk).exists()
+    assert Question.objects.filter(survey=survey).count() == 6
