@@ -11,7 +11,7 @@ only: never whose). Percentages and averages are Decimals rounded half up."""
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from estates.models import Building
 
@@ -302,13 +302,16 @@ def compare_with_previous(survey, results) -> dict | None:
 def compare_estates(user, perm, survey) -> list[dict]:
     """The latest survey (not a draft, started by the end of this one) of each estate the
     user may see results of, with its overall and per-dimension % satisfied."""
+    shown = (
+        Survey.objects.exclude(status=SurveyStatus.DRAFT)
+        .filter(starts_on__lte=survey.ends_on)
+        .order_by("-starts_on", "-id")
+    )
+    latest_of_estate = shown.filter(estate_id=OuterRef("estate_id")).values("pk")[:1]
     candidates = (
         Survey.objects.for_user(user, perm)
-        .exclude(status=SurveyStatus.DRAFT)
-        .filter(starts_on__lte=survey.ends_on, estate__is_active=True)
+        .filter(estate__is_active=True, pk=Subquery(latest_of_estate))
         .select_related("estate")
-        .order_by("estate_id", "-starts_on", "-id")
-        .distinct("estate_id")
     )
     latest = list(candidates)
     scores = dimension_scores(latest)

@@ -1,6 +1,6 @@
 """Reads shared by the survey pages, the services and the results."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from estates.models import Unit
@@ -71,9 +71,3 @@ def annotate_owner_units(survey, units):
     survey.my_units = mine
     survey.pending_units = [u for u in mine if u.pk not in answered]
     return survey
-
-
-def with_response_counts(surveys):
-    """Surveys with `response_count` (one aggregate per list page)."""
-    responses = Response.objects.filter(survey=OuterRef("pk"))
-    return surveys.annotate(has_responses=Exists(responses))
