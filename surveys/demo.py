@@ -1,6 +1,6 @@
-"""A demo survey for `seed_demo`: one closed survey per estate with answers from most
+"""Demo surveys for `seed_demo`: per estate, one closed survey with answers from most
 households (built through the services; answers typed in as paper questionnaires and
-inserted in bulk)."""
+inserted in bulk), and its copy, open now, for the owners to answer in the portal."""
 
 from datetime import timedelta
 
@@ -16,6 +16,7 @@ from .models import Answer, Question, Response, Survey
 from .selectors import audience_units
 
 DEMO_TITLE = "2026年度业主满意度调查"
+OPEN_TITLE = "2026年冬季满意度调查"
 QUESTIONS = [
     (Dimension.SERVICE_ATTITUDE, QuestionKind.RATING, "客服人员的服务态度", ()),
     (Dimension.SERVICE_QUALITY, QuestionKind.RATING, "报修处理的及时性", ()),
@@ -112,4 +113,20 @@ def seed_survey(estate, *, rng) -> int:
         services.survey_publish(survey_id=survey.pk, actor=manager)
         count = _answers(survey, rng, manager)
         services.survey_close(survey_id=survey.pk, actor=manager)
+        _open_copy(survey, manager)
     return count
+
+
+def _open_copy(survey, manager):
+    """The next survey, open now: what owners find in the portal."""
+    today = timezone.localdate()
+    copy = services.survey_copy(survey_id=survey.pk, actor=manager)
+    services.survey_update(
+        survey_id=copy.pk,
+        actor=manager,
+        title=OPEN_TITLE,
+        starts_on=today,
+        ends_on=today + timedelta(days=14),
+        target=copy.target,
+    )
+    services.survey_publish(survey_id=copy.pk, actor=manager)

@@ -200,11 +200,13 @@ def test_demo_data_is_one_closed_survey_with_answers_and_idempotent(world):
     UnitFactory.create_batch(9, building=world.building)
     OccupancyFactory(person=PersonFactory(user=None), unit=world.unit)
     created = config.seed_demo(world.estate, rng=random.Random(7))
-    survey = Survey.objects.get(estate=world.estate)
-    assert survey.status == SurveyStatus.CLOSED
-    assert created == survey.responses.count() > 0
+    closed = Survey.objects.get(estate=world.estate, status=SurveyStatus.CLOSED)
+    assert created == closed.responses.count() > 0
+    assert closed.follow_ups.exists()  # greening is seeded weaker than the target
+    open_now = Survey.objects.get(estate=world.estate, status=SurveyStatus.PUBLISHED)
+    assert open_now.copied_from == closed and not open_now.responses.exists()
     assert config.seed_demo(world.estate, rng=random.Random(7)) == 0
-    assert Survey.objects.filter(estate=world.estate).count() == 1
+    assert Survey.objects.filter(estate=world.estate).count() == 2
 
 
 def test_the_estate_page_shows_the_latest_surveys_satisfaction(world, login):
