@@ -34,6 +34,7 @@ urlpatterns = [
     path("<int:survey_pk>/paper/", entry.paper_entry, name="paper_entry"),
     path("<int:survey_pk>/results/", results.survey_results_page, name="survey_results"),
     path("<int:survey_pk>/results.pdf", results.survey_results_pdf, name="survey_results_pdf"),
+    path("<int:survey_pk>/results.xlsx", results.survey_results_xlsx, name="survey_results_xlsx"),
     path("follow-ups/", follow_ups.followup_list, name="followup_list"),
     path("follow-ups/<int:followup_pk>/", follow_ups.followup_detail, name="followup_detail"),
     path(

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.export import xlsx_response
 from core.pdf import pdf_response, render_pdf
 from estates.access import staff_required
 
@@ -73,6 +74,40 @@ def results_context(request, survey) -> dict:
 def survey_results_page(request, survey_pk):
     survey = get_survey(request, survey_pk, P.VIEW)
     return render(request, "surveys/staff/results.html", results_context(request, survey))
+
+
+def _xlsx_rows(results):
+    """One row per question (per option of a choice question): figures only, never who."""
+    for row in results["questions"]:
+        q = row["question"]
+        head = [q.section.get_dimension_display(), q.text, q.get_kind_display(), row["answers"]]
+        figures = [row.get("average"), row.get("satisfied_pct"), row.get("nps")]
+        figures = [None if v is None else float(v) for v in figures]
+        if "options" in row:
+            for option in row["options"]:
+                share = None if option["pct"] is None else float(option["pct"])
+                yield [*head, *figures, option["text"], option["count"], share]
+        else:
+            yield [*head, *figures, None, None, None]
+
+
+@staff_required
+def survey_results_xlsx(request, survey_pk):
+    survey = get_survey(request, survey_pk, P.VIEW)
+    headers = [
+        _("Dimension"),
+        _("Question"),
+        _("Type"),
+        _("Answers"),
+        _("Average"),
+        _("Satisfied (%)"),
+        _("NPS"),
+        _("Option"),
+        _("Chosen"),
+        _("Chosen (%)"),
+    ]
+    rows = list(_xlsx_rows(survey_results(survey)))
+    return xlsx_response(f"survey-{survey.pk}-results.xlsx", _("Results"), headers, rows)
 
 
 @staff_required

@@ -24,6 +24,7 @@ RULES = {
     "surveys:paper_entry": Staff(P.ENTER),
     "surveys:survey_results": Staff(P.VIEW),
     "surveys:survey_results_pdf": Staff(P.VIEW),
+    "surveys:survey_results_xlsx": Staff(P.VIEW),
     "surveys:followup_list": Staff(P.VIEW, "any"),
     "surveys:followup_detail": Staff(P.VIEW),
     "surveys:followup_assign": Staff(P.FOLLOW_UP),

@@ -184,3 +184,28 @@ def test_the_database_refuses_a_second_response_of_a_household(world, answered):
             channel="paper",
             submitted_at=survey.created_at,
         )
+
+
+def test_the_xlsx_export_has_the_figures_and_nobody_who_answered(world, login, answered):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    survey, q = answered
+    url = reverse("surveys:survey_results_xlsx", kwargs={"survey_pk": survey.pk})
+    r = login(world.staff["finance"]).get(url)
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["Dimension", "Question", "Type", "Answers"]
+    by_question = {}
+    for row in rows[1:]:
+        by_question.setdefault(row[1], []).append(row)
+    assert by_question["客服态度"] == [
+        ["Service attitude", "客服态度", "Rating 1–5", 4, 3.25, 50.0, None, None, None, None]
+    ]
+    assert [r[7:] for r in by_question["最关心"]] == [["停车", 2, 66.7], ["电梯", 1, 33.3]]
+    assert by_question["推荐意愿"][0][6] == 25.0
+    cells = " ".join(str(v) for row in rows for v in row if v is not None)
+    assert world.unit.number not in cells and world.owner_person.name not in cells
