@@ -71,7 +71,7 @@ def followup_detail(request, followup_pk):
 
 def _post(request, followup_pk, form, call, done):
     item = _get(request, followup_pk, P.FOLLOW_UP)
-    if not form.is_valid():
+    if form is not None and not form.is_valid():
         flash_form_errors(request, form)
     else:
         try:
@@ -123,7 +123,7 @@ def followup_reopen(request, followup_pk):
     return _post(
         request,
         followup_pk,
-        DoneForm({"outcome": "-"}),
+        None,
         lambda i: services.follow_up_reopen(follow_up_id=i.pk, actor=request.user),
         _("Follow-up reopened."),
     )

@@ -4,6 +4,7 @@ Survey.objects.for_owner(user): another estate's survey is a 404."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.feedback import run_service
@@ -42,7 +43,12 @@ def answer(request, survey_pk):
         return render(
             request,
             "surveys/owner/answered.html",
-            {"survey": survey, "asked": bool(survey.my_units), "open": accepting(survey)},
+            {
+                "survey": survey,
+                "asked": bool(survey.my_units),
+                "not_yet": survey.status == SurveyStatus.PUBLISHED
+                and survey.starts_on > timezone.localdate(),
+            },
         )
     sections = sections_with_questions(survey)
     form = QuestionnaireForm(request.POST or None, sections=sections, units=survey.pending_units)

@@ -122,8 +122,9 @@ def survey_detail(request, survey_pk):
 
 
 def _builder_post(request, survey_pk, form, call, done):
+    """`form`: the posted form, or None for a post that carries nothing (a removal)."""
     survey = get_survey(request, survey_pk, P.MANAGE)
-    if not form.is_valid():
+    if form is not None and not form.is_valid():
         flash_form_errors(request, form)
         return to_survey(survey)
     try:
@@ -181,7 +182,7 @@ def question_delete(request, survey_pk, question_pk):
     return _builder_post(
         request,
         survey_pk,
-        ChoiceForm({"text": "-"}),
+        None,
         lambda s: services.question_delete(
             survey_id=s.pk, actor=request.user, question_id=question_pk
         ),
@@ -195,7 +196,7 @@ def section_delete(request, survey_pk, section_pk):
     return _builder_post(
         request,
         survey_pk,
-        ChoiceForm({"text": "-"}),
+        None,
         lambda s: services.section_delete(
             survey_id=s.pk, actor=request.user, section_id=section_pk
         ),

@@ -229,3 +229,16 @@ def test_a_section_is_removed_with_its_questions_while_a_draft(world, login):
     )
     assert not Question.objects.filter(pk=q["clean"].pk).exists()
     assert Question.objects.filter(survey=survey).count() == 6
+
+
+def test_an_owner_told_early_reads_when_the_survey_opens(world, login):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    start = timezone.localdate() + dt.timedelta(days=3)
+    survey, _ = standard_survey(world.estate, starts_on=start, ends_on=start + dt.timedelta(9))
+    page = _page(
+        login(world.owner).get(reverse("portal_surveys:answer", kwargs={"survey_pk": survey.pk}))
+    )
+    assert 'data-testid="opens-on"' in page and 'data-testid="answer-form"' not in page
