@@ -2,7 +2,8 @@
 options, while a draft) and the buttons of the transition table (publish, close, copy)."""
 
 from django.contrib import messages
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,7 @@ from core.audit import timeline_for
 from core.feedback import run_service
 from core.pagination import keyset_page
 from estates.access import scoped_list, staff_required
+from estates.models import Estate
 from estates.permissions import has_perm, require
 from estates.selectors import current_estate
 
@@ -101,9 +103,15 @@ def survey_detail(request, survey_pk):
     survey = get_survey(request, survey_pk, P.VIEW)
     sections = sections_with_questions(survey)
     may_edit = transitions.SURVEY["edit"].allows(request.user, survey)
+    may_copy = transitions.SURVEY["copy"].allows(request.user, survey)
     context = {
         "survey": survey,
         "sections": sections,
+        "copy_estates": list(
+            Estate.objects.for_user(request.user, P.MANAGE).filter(is_active=True).order_by("name")
+        )
+        if may_copy
+        else [],
         "buildings": list(survey.buildings.order_by("name")),
         "buttons": transitions.buttons(request.user, survey),
         "may_edit": may_edit,
@@ -258,7 +266,17 @@ def survey_close(request, survey_pk):
 @staff_required
 @require_POST
 def survey_copy(request, survey_pk):
+    """A new draft of the same questions, in this estate or another one the user manages."""
     get_survey(request, survey_pk, P.MANAGE)
+    estate = None
+    chosen = request.POST.get("estate", "")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404
+        estate = get_object_or_404(Estate.objects.for_user(request.user, P.MANAGE), pk=chosen)
     return _transition(
-        request, survey_pk, services.survey_copy, _("Copied as the new draft “%(title)s”.")
+        request,
+        survey_pk,
+        lambda **kw: services.survey_copy(estate=estate, **kw),
+        _("Copied as the new draft “%(title)s”."),
     )

@@ -242,3 +242,17 @@ def test_an_owner_told_early_reads_when_the_survey_opens(world, login):
         login(world.owner).get(reverse("portal_surveys:answer", kwargs={"survey_pk": survey.pk}))
     )
     assert 'data-testid="opens-on"' in page and 'data-testid="answer-form"' not in page
+
+
+def test_a_survey_is_copied_into_another_estate_the_user_manages(world, login):
+    survey, _ = standard_survey(world.estate)
+    client = login(world.admin)
+    assert 'data-testid="copy-estate"' in _page(client.get(_detail(survey)))
+    url = reverse("surveys:survey_copy", kwargs={"survey_pk": survey.pk})
+    client.post(url, {"estate": world.other_estate.pk})
+    copy = Survey.objects.get(estate=world.other_estate)
+    assert copy.status == SurveyStatus.DRAFT and copy.copied_from == survey
+    assert Question.objects.filter(survey=copy).count() == 7
+    # The manager of estate A alone may not copy into B (nor learn that it exists).
+    assert login(world.manager).post(url, {"estate": world.other_estate.pk}).status_code == 404
+    assert Survey.objects.filter(estate=world.other_estate).count() == 1
