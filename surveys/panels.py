@@ -5,8 +5,8 @@ from estates.permissions import has_perm
 
 from . import permissions as P
 from .choices import FollowUpStatus, SurveyStatus
+from .comparisons import dimension_scores
 from .models import FollowUp, Survey
-from .results import dimension_scores
 
 
 def estate_panel(request, estate, **page):

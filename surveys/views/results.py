@@ -12,8 +12,9 @@ from estates.access import staff_required
 
 from .. import permissions as P
 from ..charts import bar_chart
+from ..comparisons import compare_estates, compare_with_previous
 from ..models import FollowUp
-from ..results import compare_estates, compare_with_previous, survey_results
+from ..results import survey_results
 from .common import get_survey
 
 BUILDINGS_CHARTED = 20  # more buildings: the chart shows those with the lowest rates

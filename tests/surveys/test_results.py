@@ -18,15 +18,9 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from surveys.choices import SurveyStatus
+from surveys.comparisons import compare_estates, compare_with_previous
 from surveys.models import Response
-from surveys.results import (
-    average,
-    compare_estates,
-    compare_with_previous,
-    nps,
-    pct,
-    survey_results,
-)
+from surveys.results import average, nps, pct, survey_results
 
 from ..factories import BuildingFactory, UnitFactory
 from .factories import answers_for, response, standard_survey
