@@ -24,6 +24,11 @@ urlpatterns = [
         name="question_delete",
     ),
     path(
+        "<int:survey_pk>/questions/<int:question_pk>/move/",
+        surveys.question_move,
+        name="question_move",
+    ),
+    path(
         "<int:survey_pk>/questions/<int:question_pk>/options/",
         surveys.choice_add,
         name="choice_add",

@@ -164,6 +164,21 @@ def question_delete(*, survey_id, actor, question_id):
         Question.objects.filter(survey=survey, pk=question_id).delete()
 
 
+def question_move(*, survey_id, actor, question_id, up: bool):
+    """One place up (or down) within its section; the orders are renumbered 1, 2, 3 …"""
+    with transaction.atomic():
+        survey = _locked_draft(survey_id, actor)
+        question = Question.objects.get(survey=survey, pk=question_id)
+        siblings = list(question.section.questions.order_by("order", "id"))
+        i = siblings.index(question)
+        j = i - 1 if up else i + 1
+        if 0 <= j < len(siblings):
+            siblings[i], siblings[j] = siblings[j], siblings[i]
+        for order, q in enumerate(siblings, 1):
+            q.order = order
+        Question.objects.bulk_update(siblings, ["order"])
+
+
 def choice_add(*, survey_id, actor, question_id, text):
     with transaction.atomic():
         survey = _locked_draft(survey_id, actor)

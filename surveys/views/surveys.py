@@ -200,6 +200,21 @@ def question_delete(request, survey_pk, question_pk):
 
 @staff_required
 @require_POST
+def question_move(request, survey_pk, question_pk):
+    up = request.POST.get("direction") != "down"
+    return _builder_post(
+        request,
+        survey_pk,
+        None,
+        lambda s: services.question_move(
+            survey_id=s.pk, actor=request.user, question_id=question_pk, up=up
+        ),
+        _("Question moved."),
+    )
+
+
+@staff_required
+@require_POST
 def section_delete(request, survey_pk, section_pk):
     return _builder_post(
         request,

@@ -16,6 +16,7 @@ RULES = {
     "surveys:section_add": Staff(P.MANAGE),
     "surveys:question_add": Staff(P.MANAGE),
     "surveys:question_delete": Staff(P.MANAGE),
+    "surveys:question_move": Staff(P.MANAGE),
     "surveys:section_delete": Staff(P.MANAGE),
     "surveys:choice_add": Staff(P.MANAGE),
     "surveys:survey_publish": Staff(P.MANAGE),

@@ -438,3 +438,24 @@ def test_a_follow_up_is_assigned_to_staff_of_the_estate_and_closed_with_what_was
         "follow_up_done",
         "follow_up_assigned",
     ]
+
+
+def test_questions_move_within_their_section_only_while_a_draft(world):
+    survey, q = standard_survey(world.estate, status=SurveyStatus.DRAFT)
+
+    def attitude():
+        return list(q["polite"].section.questions.order_by("order").values_list("text", flat=True))
+
+    services.question_move(
+        survey_id=survey.pk, actor=world.manager, question_id=q["quick"].pk, up=True
+    )
+    assert attitude() == ["响应速度", "客服态度"]
+    services.question_move(  # already last: stays
+        survey_id=survey.pk, actor=world.manager, question_id=q["polite"].pk, up=False
+    )
+    assert attitude() == ["响应速度", "客服态度"]
+    Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.PUBLISHED)
+    with pytest.raises(TransitionError):
+        services.question_move(
+            survey_id=survey.pk, actor=world.manager, question_id=q["polite"].pk, up=True
+        )
