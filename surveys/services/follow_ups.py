@@ -8,10 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import texts
 from core.audit import record_event
+from core.notifications import notify
 from estates.models import StaffMembership
 
-from ..choices import FollowUpStatus
+from ..choices import Dimension, FollowUpStatus
 from ..models import FollowUp
 from ..transitions import FOLLOW_UP, check
 
@@ -64,7 +66,23 @@ def follow_up_assign(*, follow_up_id, actor, assignee, due_on):
         item.assignee, item.due_on = assignee, due_on
         item.save(update_fields=["assignee", "due_on", "updated_at"])
         record_event(item, actor=actor, verb="follow_up_assigned", changes=changes)
+        if assignee != actor:
+            transaction.on_commit(lambda: _tell_assignee(item.pk))
     return item
+
+
+def _tell_assignee(follow_up_id):
+    item = FollowUp.objects.select_related("survey", "assignee").get(pk=follow_up_id)
+    notify(
+        recipients=[item.assignee],
+        title=texts.gettext(
+            "Follow-up for you: %(dimension)s (%(survey)s)",
+            dimension=texts.choice(Dimension, item.dimension),
+            survey=item.survey.title,
+        ),
+        body=texts.gettext("Due on %(date)s.", date=item.due_on),
+        url=item.get_absolute_url(),
+    )
 
 
 def follow_up_done(*, follow_up_id, actor, outcome):

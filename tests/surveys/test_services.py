@@ -410,7 +410,9 @@ def test_two_submits_of_one_household_at_once_save_one_response(world):
 # --- Follow-ups -----------------------------------------------------------------------------
 
 
-def test_a_follow_up_is_assigned_to_staff_of_the_estate_and_closed_with_what_was_done(world):
+def test_a_follow_up_is_assigned_to_staff_of_the_estate_and_closed_with_what_was_done(
+    world, django_capture_on_commit_callbacks
+):
     survey, _ = standard_survey(world.estate)
     item = FollowUp.objects.create(survey=survey, dimension=Dimension.GREENING, score=70, target=85)
     env = world.staff[Role.ENVIRONMENT]
@@ -423,7 +425,13 @@ def test_a_follow_up_is_assigned_to_staff_of_the_estate_and_closed_with_what_was
         services.follow_up_assign(
             follow_up_id=item.pk, actor=world.manager, assignee=world.other_manager, due_on=due
         )
-    services.follow_up_assign(follow_up_id=item.pk, actor=world.manager, assignee=env, due_on=due)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.follow_up_assign(
+            follow_up_id=item.pk, actor=world.manager, assignee=env, due_on=due
+        )
+    note = Notification.objects.get(recipient=env)
+    assert str(note.title) == f"Follow-up for you: Greening ({survey.title})"
+    assert note.url == f"/staff/surveys/follow-ups/{item.pk}/"
     with pytest.raises(ValidationError):
         services.follow_up_done(follow_up_id=item.pk, actor=world.manager, outcome=" ")
     services.follow_up_done(follow_up_id=item.pk, actor=world.manager, outcome="增加绿化巡查")
