@@ -31,6 +31,9 @@ def survey_list(request):
     status = request.GET.get("status", "")
     if status in SurveyStatus.values:
         surveys = surveys.filter(status=status)
+    search = request.GET.get("q", "").strip()
+    if search:
+        surveys = surveys.filter(title__icontains=search)
     page = keyset_page(
         surveys,
         ordering=["-starts_on", "-id"],
@@ -45,6 +48,7 @@ def survey_list(request):
         {
             "page": page,
             "status": status,
+            "search": search,
             "statuses": SurveyStatus.choices,
             "may_create": estate is not None and has_perm(request.user, P.MANAGE, estate),
         },

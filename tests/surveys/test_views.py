@@ -256,3 +256,27 @@ def test_a_survey_is_copied_into_another_estate_the_user_manages(world, login):
     # The manager of estate A alone may not copy into B (nor learn that it exists).
     assert login(world.manager).post(url, {"estate": world.other_estate.pk}).status_code == 404
     assert Survey.objects.filter(estate=world.other_estate).count() == 1
+
+
+def test_the_survey_list_filters_by_status_and_title(world, login):
+    standard_survey(world.estate, title="春季满意度调查", status=SurveyStatus.CLOSED)
+    standard_survey(world.estate, title="秋季满意度调查")
+    standard_survey(world.other_estate, title="翠湖苑秋季调查")
+    client = login(world.staff[Role.TECHNICIAN])
+    page = _page(client.get(reverse("surveys:survey_list")))
+    assert "春季满意度调查" in page and "秋季满意度调查" in page and "翠湖苑秋季调查" not in page
+    page = _page(client.get(reverse("surveys:survey_list") + "?q=秋季"))
+    assert "秋季满意度调查" in page and "春季满意度调查" not in page
+    page = _page(client.get(reverse("surveys:survey_list") + "?status=closed"))
+    assert "春季满意度调查" in page and "秋季满意度调查" not in page
+
+
+def test_every_role_may_view_surveys_and_only_manager_and_service_build_them():
+    from estates.permissions import role_has
+    from surveys import permissions as P
+
+    builders = {Role.MANAGER, Role.CUSTOMER_SERVICE}
+    for role in Role:
+        assert role_has(role, P.VIEW)
+        for perm in (P.MANAGE, P.ENTER, P.FOLLOW_UP):
+            assert role_has(role, perm) == (role in builders), (role, perm)
