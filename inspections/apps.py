@@ -34,6 +34,15 @@ class InspectionsConfig(AppConfig):
                 order=36,
             )
         )
+        register_staff_nav(
+            NavEntry(
+                label=_("Maintenance"),
+                url_name="inspections:upkeep_task_list",
+                icon="tools",
+                perm=P.VIEW,
+                order=37,
+            )
+        )
         register_panel("equipment", equipment_panel)
         VERB_LABELS.update(
             {
@@ -45,6 +54,10 @@ class InspectionsConfig(AppConfig):
                 "checkpoint_recorded": _("Checkpoint recorded"),
                 "finding_opened": _("Finding: repair ticket opened"),
                 "finding_closed": _("Finding closed: the check passed"),
+                "upkeep_done": _("Maintenance done"),
+                "upkeep_accepted": _("Maintenance accepted"),
+                "upkeep_sent_back": _("Maintenance sent back"),
+                "upkeep_overdue": _("Maintenance overdue"),
             }
         )
 
