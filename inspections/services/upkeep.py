@@ -159,7 +159,7 @@ def upkeep_complete(*, task_id, actor, done: Completion):
             task, actor=actor, verb="upkeep_done", changes={"status": [before, S.DONE.value]}
         )
         if task.needs_acceptance:
-            transaction.on_commit(lambda: _ask_acceptance(task))
+            _ask_acceptance(task)
     return task
 
 
@@ -200,16 +200,13 @@ def upkeep_review(*, task_id, actor, accept: bool, note: str = ""):
             note=note.strip(),
         )
         if not accept and task.done_by_id:
-            done_by = task.done_by
-            transaction.on_commit(
-                lambda: notify(
-                    recipients=[done_by],
-                    title=texts.gettext(
-                        "Maintenance %(plan)s sent back: %(note)s",
-                        plan=task.plan.name,
-                        note=note.strip(),
-                    ),
-                    url=task.get_absolute_url(),
-                )
+            notify(
+                recipients=[task.done_by],
+                title=texts.gettext(
+                    "Maintenance %(plan)s sent back: %(note)s",
+                    plan=task.plan.name,
+                    note=note.strip(),
+                ),
+                url=task.get_absolute_url(),
             )
     return task
