@@ -13,7 +13,7 @@ class InspectionsConfig(AppConfig):
         from estates.permissions import grant
 
         from . import permissions as P
-        from .panels import equipment_panel
+        from .panels import equipment_panel, unit_panel
 
         grant(P.ROLE_PERMISSIONS)
         register_staff_nav(
@@ -44,6 +44,7 @@ class InspectionsConfig(AppConfig):
             )
         )
         register_panel("equipment", equipment_panel)
+        register_panel("unit", unit_panel)
         VERB_LABELS.update(
             {
                 "round_started": _("Round started"),

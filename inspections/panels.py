@@ -43,3 +43,18 @@ def equipment_panel(request, equipment, **page):
         "upkeep_tasks": tasks,
         "upkeep_plans": plans,
     }
+
+
+def unit_panel(request, unit, **page):
+    """The inspection findings whose repair ticket is for this unit (none: no panel)."""
+    estate = unit.building.estate
+    if not has_perm(request.user, P.VIEW, estate):
+        return None
+    findings = list(
+        Finding.objects.filter(estate=estate, ticket__unit=unit)
+        .select_related("item", "checkpoint", "ticket")
+        .order_by("-created_at", "-id")[:SHOWN]
+    )
+    if not findings:
+        return None
+    return {"template": "inspections/panels/unit.html", "findings": findings}
