@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, offline, printing, rounds, setup, sync, upkeep
+from .views import calendar, offline, printing, rounds, setup, stats, sync, upkeep
 
 app_name = "inspections"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path(
         "report/<int:year>-<int:month>.pdf", printing.monthly_report_pdf, name="monthly_report_pdf"
     ),
+    path(
+        "report/<int:year>-<int:month>-<int:day>.pdf",
+        printing.daily_report_pdf,
+        name="daily_report_pdf",
+    ),
+    path("statistics/", stats.statistics, name="statistics"),
     path("rounds/<int:round_pk>/", rounds.round_detail, name="round_detail"),
     path("rounds/<int:round_pk>/do/<slug:step>/", rounds.round_step, name="round_step"),
     path("rounds/<int:round_pk>/scan/", rounds.round_scan, name="round_scan"),

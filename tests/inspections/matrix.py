@@ -30,6 +30,8 @@ RULES = {
     "inspections:sync": Staff(P.DO_ROUNDS, "any"),
     "inspections:sw": Public(),
     "inspections:monthly_report_pdf": Staff(P.VIEW, "current", unchosen="redirect"),
+    "inspections:daily_report_pdf": Staff(P.VIEW, "current", unchosen="redirect"),
+    "inspections:statistics": Staff(P.VIEW, "any"),
     "inspections:round_detail": Staff(P.VIEW),
     "inspections:round_step": Staff(P.DO_ROUNDS),  # step=start
     "inspections:round_scan": Staff(P.DO_ROUNDS),
@@ -63,7 +65,12 @@ RULES = {
     "inspections:upkeep_task_step": Staff(P.DO_ROUNDS),  # complete (empty: a message)
     "inspections:upkeep_photo": Staff(P.VIEW),
 }
-PLAIN_KWARGS = {"step": "start", "upkeep_step": "complete", "equipment_category": "water_pump"}
+PLAIN_KWARGS = {
+    "step": "start",
+    "upkeep_step": "complete",
+    "day": 5,
+    "equipment_category": "water_pump",
+}
 REDIRECTORS = {"inspections:checkpoint_scan"}
 
 

@@ -33,3 +33,35 @@ def test_the_unit_page_lists_the_findings_of_its_tickets(world, login):
     assert 'data-testid="inspection-unit-panel"' in page and finding.ticket.number in page
     page = login(world.staff[Role.ENVIRONMENT]).get(url)
     assert 'data-testid="inspection-unit-panel"' not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_statistics_page_gives_rates_by_estate_route_person_and_month(world, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inspections.choices import RoundStatus
+
+    from .factories import make_round
+
+    _c, _p, _n, round_ = pump_setup(world.estate)
+    now = timezone.now()
+    for hours, status in [(3, RoundStatus.DONE), (6, RoundStatus.MISSED), (9, RoundStatus.LATE),
+                          (12, RoundStatus.DONE)]:  # fmt: skip
+        make_round(round_.plan, start=now - timedelta(hours=hours), status=status)
+    # Another estate's round is not counted for a manager of A only.
+    other, _p2, _n2, other_round = pump_setup(world.other_estate)
+    make_round(other_round.plan, start=now - timedelta(hours=3), status=RoundStatus.MISSED)
+    since = (timezone.localdate() - timedelta(days=2)).isoformat()
+    response = login(world.manager).get(reverse("inspections:statistics"), {"since": since})
+    figures = response.context["figures"]
+    total = figures["total"]
+    assert (total["done"], total["late"], total["missed"], total["open"]) == (2, 1, 1, 1)
+    assert str(total["done_rate"]) == "50.0" and str(total["missed_rate"]) == "25.0"
+    assert [r["label"] for r in figures["by_estate"]] == [world.estate.name]
+    assert sum(r["total"] for r in figures["by_month"]) == 5
+    page = response.content.decode()
+    for key in ("estate", "route", "person", "month"):
+        assert f'data-testid="rates-{key}"' in page
+    assert response.status_code == 200
