@@ -184,7 +184,7 @@ class UpkeepTask(TimeStampedModel):
         return f"{self.plan} · {self.equipment.code} {self.window_start:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("inspections:upkeep_task_detail", kwargs={"task_pk": self.pk})
+        return reverse("inspections:upkeep_task_detail", kwargs={"upkeep_task_pk": self.pk})
 
     @property
     def is_overdue(self) -> bool:

@@ -68,14 +68,16 @@ urlpatterns = [
         upkeep.upkeep_plan_edit,
         name="upkeep_plan_edit",
     ),
-    path("upkeep/tasks/<int:task_pk>/", upkeep.upkeep_task_detail, name="upkeep_task_detail"),
     path(
-        "upkeep/tasks/<int:task_pk>/do/<slug:upkeep_step>/",
+        "upkeep/tasks/<int:upkeep_task_pk>/", upkeep.upkeep_task_detail, name="upkeep_task_detail"
+    ),
+    path(
+        "upkeep/tasks/<int:upkeep_task_pk>/do/<slug:upkeep_step>/",
         upkeep.upkeep_task_step,
         name="upkeep_task_step",
     ),
     path(
-        "upkeep/tasks/<int:task_pk>/photos/<int:photo_pk>/",
+        "upkeep/tasks/<int:upkeep_task_pk>/photos/<int:upkeep_photo_pk>/",
         upkeep.upkeep_photo,
         name="upkeep_photo",
     ),

@@ -136,18 +136,18 @@ def upkeep_plan_detail(request, upkeep_plan_pk):
     )
 
 
-def get_task(request, task_pk, perm=P.VIEW):
+def get_task(request, upkeep_task_pk, perm=P.VIEW):
     return get_scoped_or_404(
         UpkeepTask.objects.select_related("estate", "plan", "equipment", "assignee", "done_by"),
         request.user,
         perm,
-        pk=task_pk,
+        pk=upkeep_task_pk,
     )
 
 
 @staff_required
-def upkeep_task_detail(request, task_pk):
-    task = get_task(request, task_pk)
+def upkeep_task_detail(request, upkeep_task_pk):
+    task = get_task(request, upkeep_task_pk)
     actions = {t.slug: t for t in T.available(request.user, task)}
     return render(
         request,
@@ -193,12 +193,12 @@ def _complete(request, task):
 
 @staff_required
 @require_POST
-def upkeep_task_step(request, task_pk, upkeep_step):
+def upkeep_task_step(request, upkeep_task_pk, upkeep_step):
     step = upkeep_step
     transition = T.ACTIONS.get(step)
     if transition is None:
         raise Http404
-    task = get_task(request, task_pk, transition.permission)
+    task = get_task(request, upkeep_task_pk, transition.permission)
     try:
         if step == "complete":
             _complete(request, task)
@@ -217,6 +217,6 @@ def upkeep_task_step(request, task_pk, upkeep_step):
 
 
 @staff_required
-def upkeep_photo(request, task_pk, photo_pk):
-    task = get_task(request, task_pk)
-    return attachment_response(get_object_or_404(task.photos, pk=photo_pk))
+def upkeep_photo(request, upkeep_task_pk, upkeep_photo_pk):
+    task = get_task(request, upkeep_task_pk)
+    return attachment_response(get_object_or_404(task.photos, pk=upkeep_photo_pk))

@@ -133,6 +133,6 @@ def build(world):
         code=codes,
         holiday_pk=holidays,
         upkeep_plan_pk=upkeep_plans,
-        task_pk=tasks,
-        photo_pk=photos,
+        upkeep_task_pk=tasks,
+        upkeep_photo_pk=photos,
     )

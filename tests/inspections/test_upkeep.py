@@ -171,7 +171,8 @@ def test_the_task_page_shows_the_warranty_and_records_the_work_with_photos(world
     page = client.get(task.get_absolute_url()).content.decode()
     assert "奥的斯电梯" in page and "2030" in page and 'data-testid="complete-form"' in page
     url = reverse(
-        "inspections:upkeep_task_step", kwargs={"task_pk": task.pk, "upkeep_step": "complete"}
+        "inspections:upkeep_task_step",
+        kwargs={"upkeep_task_pk": task.pk, "upkeep_step": "complete"},
     )
     response = client.post(
         url,
@@ -188,7 +189,10 @@ def test_the_task_page_shows_the_warranty_and_records_the_work_with_photos(world
     photo = task.photos.first()
     assert task.photos.count() == 2 and photo.content_type == "image/png"
     served = client.get(
-        reverse("inspections:upkeep_photo", kwargs={"task_pk": task.pk, "photo_pk": photo.pk})
+        reverse(
+            "inspections:upkeep_photo",
+            kwargs={"upkeep_task_pk": task.pk, "upkeep_photo_pk": photo.pk},
+        )
     )
     assert served.status_code == 200
     # The equipment's page lists the maintenance in its history panel.
