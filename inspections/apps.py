@@ -13,7 +13,7 @@ class InspectionsConfig(AppConfig):
         from estates.permissions import grant
 
         from . import permissions as P
-        from .panels import equipment_panel
+        from .panels import equipment_panel, unit_panel
 
         grant(P.ROLE_PERMISSIONS)
         register_staff_nav(
@@ -34,7 +34,17 @@ class InspectionsConfig(AppConfig):
                 order=36,
             )
         )
+        register_staff_nav(
+            NavEntry(
+                label=_("Maintenance"),
+                url_name="inspections:upkeep_task_list",
+                icon="tools",
+                perm=P.VIEW,
+                order=37,
+            )
+        )
         register_panel("equipment", equipment_panel)
+        register_panel("unit", unit_panel)
         VERB_LABELS.update(
             {
                 "round_started": _("Round started"),
@@ -45,6 +55,10 @@ class InspectionsConfig(AppConfig):
                 "checkpoint_recorded": _("Checkpoint recorded"),
                 "finding_opened": _("Finding: repair ticket opened"),
                 "finding_closed": _("Finding closed: the check passed"),
+                "upkeep_done": _("Maintenance done"),
+                "upkeep_accepted": _("Maintenance accepted"),
+                "upkeep_sent_back": _("Maintenance sent back"),
+                "upkeep_overdue": _("Maintenance overdue"),
             }
         )
 

@@ -65,3 +65,30 @@ WEEKDAYS = [
 
 # Rounds whose window has not been closed by the sweep yet.
 OPEN_ROUND = (RoundStatus.SCHEDULED, RoundStatus.IN_PROGRESS)
+
+
+class UpkeepRecurrence(models.TextChoices):
+    """The recurrences of a maintenance plan: those of inspection plans and every n months."""
+
+    EVERY_N_DAYS = "every_n_days", _("Every n days")
+    WEEKDAYS = "weekdays", _("On given weekdays")
+    MONTHLY_DAY = "monthly_day", _("Monthly on a day")
+    MONTHLY_LAST_WORKING_DAY = "monthly_last_working_day", _("Monthly on the last working day")
+    EVERY_N_MONTHS = "every_n_months", _("Every n months (on the start date's day)")
+
+
+class UpkeepStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("To do")
+    SENT_BACK = "sent_back", _("Sent back")
+    DONE = "done", _("Done")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+UPKEEP_STATUS_COLOURS = {
+    UpkeepStatus.SCHEDULED: "secondary",
+    UpkeepStatus.SENT_BACK: "warning",
+    UpkeepStatus.DONE: "success",
+    UpkeepStatus.ACCEPTED: "primary",
+}
+# Tasks still to be done (overdue once their window has closed).
+UPKEEP_OPEN = (UpkeepStatus.SCHEDULED, UpkeepStatus.SENT_BACK)

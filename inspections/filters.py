@@ -1,10 +1,11 @@
 import django_filters as df
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import FindingStatus, RoundStatus
-from .models import Checkpoint, Finding, Plan, Round, Route
+from .choices import UPKEEP_OPEN, FindingStatus, RoundStatus, UpkeepStatus
+from .models import Checkpoint, Finding, Plan, Round, Route, UpkeepPlan, UpkeepTask
 
 
 class CheckpointFilter(df.FilterSet):
@@ -70,3 +71,38 @@ class FindingFilter(df.FilterSet):
     class Meta:
         model = Finding
         fields = ["status"]
+
+
+class UpkeepPlanFilter(NameFilter):
+    class Meta:
+        model = UpkeepPlan
+        fields = ["q", "is_active"]
+
+
+class UpkeepTaskFilter(df.FilterSet):
+    status = df.ChoiceFilter(label=_("Status"), choices=UpkeepStatus.choices)
+    overdue = df.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    equipment = df.CharFilter(
+        label=_("Equipment"), method="filter_equipment", help_text=_("Code or name")
+    )
+    mine = df.BooleanFilter(label=_("Mine"), method="filter_mine")
+
+    class Meta:
+        model = UpkeepTask
+        fields = ["status", "overdue", "equipment", "mine"]
+
+    def filter_overdue(self, queryset, name, value):
+        late = Q(status__in=UPKEEP_OPEN, window_end__lte=timezone.now())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_equipment(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(equipment__code__iexact=value) | Q(equipment__name__icontains=value)
+        )
+
+    def filter_mine(self, queryset, name, value):
+        user = self.request.user if self.request else None
+        if not value or user is None:
+            return queryset
+        return queryset.filter(Q(assignee=user) | Q(assignee__isnull=True, plan__assignees=user))

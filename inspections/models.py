@@ -470,3 +470,6 @@ class Finding(TimeStampedModel):
 
     def __str__(self):
         return f"{self.checkpoint}: {self.item}"
+
+
+from .models_upkeep import UpkeepPart, UpkeepPhoto, UpkeepPlan, UpkeepTask  # noqa: E402, F401

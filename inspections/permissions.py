@@ -13,3 +13,6 @@ ROLE_PERMISSIONS = {
     Role.TECHNICIAN: {VIEW, DO_ROUNDS},
     Role.SECURITY: {VIEW, DO_ROUNDS},
 }
+
+ACCEPT_UPKEEP = "inspections.accept_upkeep"  # accept or send back a maintenance task
+ROLE_PERMISSIONS[Role.MANAGER].add(ACCEPT_UPKEEP)

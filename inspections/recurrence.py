@@ -72,6 +72,24 @@ def _last_working_days(first: date, last: date, since: date, holidays: set[date]
     return sorted(d for d in by_month.values() if first <= d <= last)
 
 
+def _every_n_months(plan, first: date, last: date) -> list[date]:
+    """Every n months (getattr: plans without the field are monthly) on the day of the
+    plan's start date, counted from it (31 → the shorter month's last day)."""
+    months = rrule(
+        MONTHLY,
+        interval=max(getattr(plan, "interval_months", 1) or 1, 1),
+        bymonthday=1,
+        dtstart=_start(plan.start_date.replace(day=1)),
+        until=_start(last),
+    )
+    day = plan.start_date.day
+    dates = []
+    for month in months:
+        length = calendar.monthrange(month.year, month.month)[1]
+        dates.append(month.date().replace(day=min(day, length)))
+    return [d for d in dates if first <= d <= last]
+
+
 def plan_dates(plan, first: date, last: date, holidays: set[date] | None = None) -> list[date]:
     """The local dates in [first, last] on which `plan` has rounds."""
     first = max(first, plan.start_date)
@@ -102,6 +120,8 @@ def plan_dates(plan, first: date, last: date, holidays: set[date] | None = None)
         )
     elif kind == Recurrence.MONTHLY_DAY:
         dates = _monthly_on(plan.month_day or 1, first, last, first)
+    elif kind == "every_n_months":
+        dates = _every_n_months(plan, first, last)
     elif kind == Recurrence.MONTHLY_LAST_WORKING_DAY:
         # With skip_holidays, a holiday is not a working day: the day before it is.
         return _last_working_days(first, last, first, holidays)

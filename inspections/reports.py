@@ -24,9 +24,14 @@ def _rate(part: int, whole: int):
 
 
 def _bounds(year: int, month: int):
-    zone = local_zone()
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return _day_bounds(first, last)
+
+
+def _day_bounds(first: dt.date, last: dt.date):
+    """The local dates [first, last] as aware datetimes [start, end)."""
+    zone = local_zone()
     start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
     return first, last, start, end
@@ -57,7 +62,12 @@ def _counts():
 
 
 def monthly_figures(estate, year: int, month: int) -> dict:
-    first, last, start, end = _bounds(year, month)
+    return period_figures(estate, *_bounds(year, month))
+
+
+def period_figures(estate, first, last, start, end) -> dict:
+    """The figures of the rounds whose window opens in [start, end) (local dates first,
+    last) and the findings opened then."""
     rounds = Round.objects.filter(estate=estate, window_start__gte=start, window_start__lt=end)
     total = rounds.aggregate(**_counts())
     by_route = [
@@ -87,4 +97,56 @@ def monthly_figures(estate, year: int, month: int) -> dict:
         "by_person": by_person,
         "findings": findings,
         "findings_closed": sum(1 for f in findings if f.closed_at is not None),
+    }
+
+
+def daily_figures(estate, day: dt.date) -> dict:
+    """The daily inspection report: the month's figures for one day, and each round of the
+    day with the findings opened on it and their tickets."""
+    figures = period_figures(estate, *_day_bounds(day, day))
+    by_round: dict[int, list] = {}
+    for f in figures["findings"]:
+        by_round.setdefault(f.opened_by.round_id, []).append(f)
+    first, last, start, end = _day_bounds(day, day)
+    rounds = list(
+        Round.objects.filter(estate=estate, window_start__gte=start, window_start__lt=end)
+        .select_related("plan", "route", "assignee")
+        .order_by("window_start", "id")
+    )
+    for r in rounds:
+        r.day_findings = by_round.get(r.pk, [])
+    figures["rounds"] = rounds
+    return figures
+
+
+def statistics(rounds) -> dict:
+    """Completion, late and missed rates of `rounds` (a scoped queryset) by estate, route,
+    person and month (local time), each one GROUP BY."""
+    from django.db.models.functions import TruncMonth
+
+    def rows(keys, label):
+        qs = rounds.values(*keys).annotate(**_counts()).order_by(*keys)
+        return [_row(label(r), r["done"], r["late"], r["missed"], r["open"]) for r in qs]
+
+    total = rounds.aggregate(**_counts())
+    month = TruncMonth("window_start", tzinfo=local_zone())
+    return {
+        "total": _row(
+            _("All rounds"), total["done"], total["late"], total["missed"], total["open"]
+        ),
+        "by_estate": rows(["estate__name"], lambda r: r["estate__name"]),
+        "by_route": rows(
+            ["estate__name", "route__name"], lambda r: f"{r['estate__name']} · {r['route__name']}"
+        ),
+        "by_person": rows(
+            ["assignee__username", "assignee__display_name"],
+            lambda r: r["assignee__display_name"] or r["assignee__username"] or _("nobody took it"),
+        ),
+        "by_month": [
+            _row(r["month"], r["done"], r["late"], r["missed"], r["open"])
+            for r in rounds.annotate(month=month)
+            .values("month")
+            .annotate(**_counts())
+            .order_by("month")
+        ],
     }

@@ -11,4 +11,12 @@ BEAT_SCHEDULE = {
         "task": "inspections.tasks.inspection_rounds_sweep",
         "schedule": 60.0,
     },
+    "inspections-upkeep-generate": {
+        "task": "inspections.tasks.inspection_upkeep_generate",
+        "schedule": crontab(minute=15),
+    },
+    "inspections-upkeep-sweep": {
+        "task": "inspections.tasks.inspection_upkeep_sweep",
+        "schedule": 300.0,
+    },
 }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, offline, printing, rounds, setup, sync
+from .views import calendar, offline, printing, rounds, setup, stats, sync, upkeep
 
 app_name = "inspections"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path(
         "report/<int:year>-<int:month>.pdf", printing.monthly_report_pdf, name="monthly_report_pdf"
     ),
+    path(
+        "report/<int:year>-<int:month>-<int:day>.pdf",
+        printing.daily_report_pdf,
+        name="daily_report_pdf",
+    ),
+    path("statistics/", stats.statistics, name="statistics"),
     path("rounds/<int:round_pk>/", rounds.round_detail, name="round_detail"),
     path("rounds/<int:round_pk>/do/<slug:step>/", rounds.round_step, name="round_step"),
     path("rounds/<int:round_pk>/scan/", rounds.round_scan, name="round_scan"),
@@ -49,4 +55,30 @@ urlpatterns = [
     path("plans/new/", setup.plan_create, name="plan_create"),
     path("plans/<int:plan_pk>/", setup.plan_detail, name="plan_detail"),
     path("plans/<int:plan_pk>/edit/", setup.plan_edit, name="plan_edit"),
+    path("upkeep/", upkeep.upkeep_task_list, name="upkeep_task_list"),
+    path("upkeep/plans/", upkeep.upkeep_plan_list, name="upkeep_plan_list"),
+    path("upkeep/plans/new/", upkeep.upkeep_plan_create, name="upkeep_plan_create"),
+    path(
+        "upkeep/plans/<int:upkeep_plan_pk>/",
+        upkeep.upkeep_plan_detail,
+        name="upkeep_plan_detail",
+    ),
+    path(
+        "upkeep/plans/<int:upkeep_plan_pk>/edit/",
+        upkeep.upkeep_plan_edit,
+        name="upkeep_plan_edit",
+    ),
+    path(
+        "upkeep/tasks/<int:upkeep_task_pk>/", upkeep.upkeep_task_detail, name="upkeep_task_detail"
+    ),
+    path(
+        "upkeep/tasks/<int:upkeep_task_pk>/do/<slug:upkeep_step>/",
+        upkeep.upkeep_task_step,
+        name="upkeep_task_step",
+    ),
+    path(
+        "upkeep/tasks/<int:upkeep_task_pk>/photos/<int:upkeep_photo_pk>/",
+        upkeep.upkeep_photo,
+        name="upkeep_photo",
+    ),
 ]

@@ -12,8 +12,14 @@ from .config import (
 from .findings import finding_for_answer
 from .generate import rounds_generate
 from .rounds import round_assign, round_finish, round_start
+from .upkeep import Completion, upkeep_complete, upkeep_generate, upkeep_plan_save, upkeep_review
 
 __all__ = [
+    "Completion",
+    "upkeep_complete",
+    "upkeep_generate",
+    "upkeep_plan_save",
+    "upkeep_review",
     "AnswerData",
     "RoundConflict",
     "checkpoint_record",

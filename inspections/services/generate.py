@@ -1,7 +1,9 @@
-"""Rounds made ahead of time from the active plans. Idempotent: a round is unique per
-(plan, window_start) in the database and inserted with ON CONFLICT DO NOTHING, so a second
-run, or two beats at once, create nothing twice."""
+"""The generation engine: rows made ahead of time from active plans of any kind (inspection
+rounds, maintenance tasks). Idempotent: a row is unique per (plan, …, window_start) in the
+database and inserted with ON CONFLICT DO NOTHING, so a second run, or two beats at once,
+create nothing twice."""
 
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
 from django.db import connection
@@ -9,83 +11,113 @@ from django.utils import timezone
 
 from ..choices import RoundStatus
 from ..models import Plan, Round
-from ..recurrence import holidays_for, local_zone, plan_windows
+from ..recurrence import Window, holidays_for, local_zone, plan_windows
 
 BATCH = 2000
 
 
-def _insert(rounds: list[Round]) -> int:
-    """Insert, skipping rounds that exist; returns how many were new (PostgreSQL reports it
-    exactly with RETURNING; elsewhere the count before and after)."""
-    if not rounds:
+def insert_new(model, rows: list, fields: list[str]) -> int:
+    """Insert `rows` of `model` (only `fields`, plus created_at/updated_at when the model has
+    them), skipping rows that exist; returns how many were new (PostgreSQL reports it exactly
+    with RETURNING; elsewhere the count before and after)."""
+    if not rows:
         return 0
     if connection.vendor != "postgresql":
-        before = Round.objects.count()
-        Round.objects.bulk_create(rounds, ignore_conflicts=True, batch_size=BATCH)
-        return Round.objects.count() - before
-    meta, qn = Round._meta, connection.ops.quote_name
-    fields = ["estate", "plan", "route", "window_start", "window_end", "assignee", "role",
-              "status", "warned", "manager_told", "created_at", "updated_at"]  # fmt: skip
-    columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
+        before = model.objects.count()
+        model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+        return model.objects.count() - before
+    meta, qn = model._meta, connection.ops.quote_name
+    stamps = [f for f in ("created_at", "updated_at") if any(x.name == f for x in meta.fields)]
+    columns = [meta.get_field(f) for f in fields] + [meta.get_field(f) for f in stamps]
+    names = ", ".join(qn(c.column) for c in columns)
+    unnest = ", ".join(f"%s::{c.db_type(connection)}[]" for c in columns)
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({names}) SELECT * FROM unnest({unnest})"
+        " ON CONFLICT DO NOTHING RETURNING 1"
+    )
     now = timezone.now()
     created = 0
-    for i in range(0, len(rounds), BATCH):
-        chunk = rounds[i : i + BATCH]
-        values = []
-        for r in chunk:
-            values.append([r.estate_id, r.plan_id, r.route_id, r.window_start, r.window_end,
-                           r.assignee_id, r.role, r.status, False, False, now, now])  # fmt: skip
-        arrays = list(zip(*values, strict=True))
-        types = ["bigint", "bigint", "bigint", "timestamptz", "timestamptz", "bigint", "text",
-                 "text", "boolean", "boolean", "timestamptz", "timestamptz"]  # fmt: skip
-        unnest = ", ".join(f"%s::{t}[]" for t in types)
-        sql = (
-            f"INSERT INTO {qn(meta.db_table)} ({columns}) SELECT * FROM unnest({unnest})"
-            " ON CONFLICT DO NOTHING RETURNING 1"
-        )
+    for i in range(0, len(rows), BATCH):
+        chunk = rows[i : i + BATCH]
+        arrays = [[getattr(r, meta.get_field(f).attname) for r in chunk] for f in fields]
+        arrays += [[now] * len(chunk) for _f in stamps]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [list(a) for a in arrays])
+            cursor.execute(sql, arrays)
             created += len(cursor.fetchall())
     return created
+
+
+def horizon(now, days_ahead: int):
+    """The local dates from today to `days_ahead` days on."""
+    today = timezone.localtime(now, local_zone()).date()
+    return today, today + timedelta(days=days_ahead)
+
+
+def plan_windows_due(plans: Iterable, *, today, last, now) -> Iterator[tuple[object, Window]]:
+    """(plan, window) for each window of `plans` starting on [today, last] that has not
+    closed at `now`; the holidays of each estate are read once."""
+    holiday_cache: dict[int, set] = {}
+    for plan in plans:
+        if plan.skip_holidays and plan.estate_id not in holiday_cache:
+            holiday_cache[plan.estate_id] = holidays_for(
+                plan.estate_id, today - timedelta(days=31), last + timedelta(days=31)
+            )
+        holidays = holiday_cache.get(plan.estate_id, set())
+        for window in plan_windows(plan, today, last, holidays):
+            if window.end > now:
+                yield plan, window
+
+
+def generate(plans, *, model, fields: list[str], make: Callable, now, days_ahead: int) -> dict:
+    """The rows `make(plan, window)` returns (a list) for each due window of the active
+    `plans` (a queryset with is_active, start_date and end_date), inserted once."""
+    today, last = horizon(now, days_ahead)
+    qs = plans.filter(is_active=True, estate__is_active=True, start_date__lte=last).exclude(
+        end_date__lt=today
+    )
+    seen, pending = [0], []
+
+    def counted(rows):
+        for plan in rows:
+            seen[0] += 1
+            yield plan
+
+    for plan, window in plan_windows_due(
+        counted(qs.iterator(chunk_size=1000)), today=today, last=last, now=now
+    ):
+        pending.extend(make(plan, window))
+    return {"plans": seen[0], "created": insert_new(model, pending, fields)}
+
+
+ROUND_FIELDS = ["estate", "plan", "route", "window_start", "window_end", "assignee", "role",
+                "status", "warned", "manager_told"]  # fmt: skip
 
 
 def rounds_generate(*, now=None, days_ahead: int = 1, plans=None) -> dict:
     """Rounds of every active plan whose window starts from today to `days_ahead` days on
     (local dates) and has not closed yet. Returns {"plans", "created"}."""
     now = now or timezone.now()
-    today = timezone.localtime(now, local_zone()).date()
-    last = today + timedelta(days=days_ahead)
     qs = plans if plans is not None else Plan.objects.all()
-    qs = (
-        qs.filter(is_active=True, estate__is_active=True, route__is_active=True)
-        .filter(start_date__lte=last)
-        .exclude(end_date__lt=today)
-        .prefetch_related("assignees")
-    )
-    holiday_cache: dict[int, set] = {}
-    pending, seen = [], 0
-    for plan in qs.iterator(chunk_size=1000):
-        seen += 1
-        if plan.skip_holidays and plan.estate_id not in holiday_cache:
-            holiday_cache[plan.estate_id] = holidays_for(
-                plan.estate_id, today - timedelta(days=31), last + timedelta(days=31)
+    qs = qs.filter(route__is_active=True).prefetch_related("assignees")
+    single: dict[int, object] = {}
+
+    def make(plan, window):
+        if plan.pk not in single:
+            people = list(plan.assignees.all())
+            single[plan.pk] = people[0].pk if len(people) == 1 else None
+        return [
+            Round(
+                estate_id=plan.estate_id,
+                plan_id=plan.pk,
+                route_id=plan.route_id,
+                window_start=window.start,
+                window_end=window.end,
+                assignee_id=single[plan.pk],
+                role=plan.assignee_role,
+                status=RoundStatus.SCHEDULED,
+                warned=False,
+                manager_told=False,
             )
-        holidays = holiday_cache.get(plan.estate_id, set())
-        people = list(plan.assignees.all())
-        assignee = people[0] if len(people) == 1 else None
-        for window in plan_windows(plan, today, last, holidays):
-            if window.end <= now:
-                continue
-            pending.append(
-                Round(
-                    estate_id=plan.estate_id,
-                    plan_id=plan.pk,
-                    route_id=plan.route_id,
-                    window_start=window.start,
-                    window_end=window.end,
-                    assignee=assignee,
-                    role=plan.assignee_role,
-                    status=RoundStatus.SCHEDULED,
-                )
-            )
-    return {"plans": seen, "created": _insert(pending)}
+        ]
+
+    return generate(qs, model=Round, fields=ROUND_FIELDS, make=make, now=now, days_ahead=days_ahead)

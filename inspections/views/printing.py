@@ -24,7 +24,7 @@ from estates.selectors import current_estate
 from .. import permissions as P
 from ..filters import CheckpointFilter
 from ..models import Checkpoint
-from ..reports import monthly_figures
+from ..reports import daily_figures, monthly_figures
 
 LABEL_SHEET_LIMIT = 200
 
@@ -134,3 +134,30 @@ def monthly_report_pdf(request, year, month):
     }
     pdf = render_pdf("pdf/inspection_monthly_report.html", context, request=request)
     return pdf_response(pdf, f"{estate.name}-{title}-{year}-{month:02d}.pdf")
+
+
+@staff_required
+def daily_report_pdf(request, year, month, day):
+    """日巡检报告 of the estate chosen in the switcher: the day's rounds (done, late,
+    missed), the findings opened on them and their repair tickets."""
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        raise Http404 from None
+    estate = current_estate(request)
+    if estate is None:
+        messages.info(request, _("Choose an estate first: the report covers one estate."))
+        return redirect("inspections:round_list")
+    require(request.user, P.VIEW, estate)
+    title = _("Daily inspection report")
+    context = {
+        "title": title,
+        "company_name": settings.ANJU_COMPANY_NAME,
+        "estate": estate,
+        "figures": daily_figures(estate, date),
+        "period": date,
+        "printed_at": timezone.localtime(),
+        "printed_by": request.user,
+    }
+    pdf = render_pdf("pdf/inspection_daily_report.html", context, request=request)
+    return pdf_response(pdf, f"{estate.name}-{title}-{date:%Y-%m-%d}.pdf")

@@ -71,6 +71,10 @@ def round_list(request):
         ctx["report_url"] = reverse(
             "inspections:monthly_report_pdf", kwargs={"year": today.year, "month": today.month}
         )
+        ctx["daily_report_url"] = reverse(
+            "inspections:daily_report_pdf",
+            kwargs={"year": today.year, "month": today.month, "day": today.day},
+        )
     return render(request, "inspections/round_list.html", ctx)
 
 

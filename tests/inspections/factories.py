@@ -7,8 +7,17 @@ import factory
 from django.utils import timezone
 
 from estates.choices import Role
-from inspections.choices import ItemKind, Recurrence, RoundStatus
-from inspections.models import CheckItem, Checkpoint, Plan, Round, Route, RouteStop
+from inspections.choices import ItemKind, Recurrence, RoundStatus, UpkeepRecurrence
+from inspections.models import (
+    CheckItem,
+    Checkpoint,
+    Plan,
+    Round,
+    Route,
+    RouteStop,
+    UpkeepPlan,
+    UpkeepTask,
+)
 
 from ..factories import EstateFactory
 
@@ -90,3 +99,33 @@ def make_round(plan, *, start=None, minutes=120, **fields) -> Round:
         "status": RoundStatus.SCHEDULED,
     }
     return Round.objects.create(**{**values, **fields})
+
+
+class UpkeepPlanFactory(factory.django.DjangoModelFactory):
+    """Lift maintenance every 15 days, from 1 Jan 2026, by the estate's technicians."""
+
+    class Meta:
+        model = UpkeepPlan
+
+    name = factory.Sequence(lambda n: f"电梯保养 {n}")
+    recurrence = UpkeepRecurrence.EVERY_N_DAYS
+    times = ["09:00"]
+    interval_days = 15
+    window_days = 3
+    start_date = date(2026, 1, 1)
+    assignee_role = Role.TECHNICIAN
+
+
+def make_task(plan, equipment, *, start=None, days=3, **fields) -> UpkeepTask:
+    start = start or timezone.now() - timedelta(hours=1)
+    values = {
+        "estate": plan.estate,
+        "plan": plan,
+        "equipment": equipment,
+        "window_start": start,
+        "window_end": start + timedelta(days=days),
+        "role": plan.assignee_role,
+        "needs_acceptance": plan.needs_acceptance,
+    }
+    values.update(fields)
+    return UpkeepTask.objects.create(**values)

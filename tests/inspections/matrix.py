@@ -10,10 +10,18 @@ from django.utils import timezone
 
 from estates.choices import Role
 from inspections import permissions as P
-from inspections.models import Answer, AnswerPhoto, Holiday
+from inspections.models import Answer, AnswerPhoto, Holiday, UpkeepPhoto
 
 from ..url_rules import A, B, Public, Staff
-from .factories import CheckItemFactory, CheckpointFactory, PlanFactory, make_round, route_with
+from .factories import (
+    CheckItemFactory,
+    CheckpointFactory,
+    PlanFactory,
+    UpkeepPlanFactory,
+    make_round,
+    make_task,
+    route_with,
+)
 
 RULES = {
     "inspections:round_list": Staff(P.VIEW, "any"),
@@ -22,6 +30,8 @@ RULES = {
     "inspections:sync": Staff(P.DO_ROUNDS, "any"),
     "inspections:sw": Public(),
     "inspections:monthly_report_pdf": Staff(P.VIEW, "current", unchosen="redirect"),
+    "inspections:daily_report_pdf": Staff(P.VIEW, "current", unchosen="redirect"),
+    "inspections:statistics": Staff(P.VIEW, "any"),
     "inspections:round_detail": Staff(P.VIEW),
     "inspections:round_step": Staff(P.DO_ROUNDS),  # step=start
     "inspections:round_scan": Staff(P.DO_ROUNDS),
@@ -46,8 +56,21 @@ RULES = {
     "inspections:plan_create": Staff(P.CONFIGURE, "current"),
     "inspections:plan_detail": Staff(P.VIEW),
     "inspections:plan_edit": Staff(P.CONFIGURE),
+    "inspections:upkeep_task_list": Staff(P.VIEW, "any"),
+    "inspections:upkeep_plan_list": Staff(P.VIEW, "any"),
+    "inspections:upkeep_plan_create": Staff(P.CONFIGURE, "current"),
+    "inspections:upkeep_plan_detail": Staff(P.VIEW),
+    "inspections:upkeep_plan_edit": Staff(P.CONFIGURE),
+    "inspections:upkeep_task_detail": Staff(P.VIEW),
+    "inspections:upkeep_task_step": Staff(P.DO_ROUNDS),  # complete (empty: a message)
+    "inspections:upkeep_photo": Staff(P.VIEW),
 }
-PLAIN_KWARGS = {"step": "start", "equipment_category": "water_pump"}
+PLAIN_KWARGS = {
+    "step": "start",
+    "upkeep_step": "complete",
+    "day": 5,
+    "equipment_category": "water_pump",
+}
 REDIRECTORS = {"inspections:checkpoint_scan"}
 
 
@@ -64,6 +87,7 @@ def _doers(world, side):
 def build(world):
     checkpoints, routes, plans, rounds, answers, codes = {}, {}, {}, {}, {}, {}
     holidays = {}
+    upkeep_plans, tasks, photos = {}, {}, {}
     for side in (A, B):
         estate = world.estate[side]
         checkpoint = CheckpointFactory(estate=estate, equipment=world.equipment[side])
@@ -89,6 +113,16 @@ def build(world):
         checkpoints[side], routes[side], plans[side] = checkpoint, route, plan
         rounds[side], answers[side] = round_, answer
         codes[side] = SimpleNamespace(pk=checkpoint.code)
+        upkeep_plans[side] = UpkeepPlanFactory(
+            estate=estate, equipment=world.equipment[side], assignee_role=""
+        )
+        upkeep_plans[side].assignees.set(_doers(world, side))
+        tasks[side] = make_task(upkeep_plans[side], world.equipment[side])
+        photos[side] = UpkeepPhoto.objects.create(
+            task=tasks[side],
+            content_type="image/png",
+            file=ContentFile(b"\x89PNG\r\n\x1a\n", name="p.png"),
+        )
         holidays[side] = Holiday.objects.create(estate=estate, date=date(2026, 10, 1), name="国庆")
     world.extra.update(
         checkpoint_pk=checkpoints,
@@ -98,4 +132,7 @@ def build(world):
         answer_pk=answers,
         code=codes,
         holiday_pk=holidays,
+        upkeep_plan_pk=upkeep_plans,
+        upkeep_task_pk=tasks,
+        upkeep_photo_pk=photos,
     )

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from estates.choices import Role
 from inspections import services
 from inspections.choices import RoundStatus
-from inspections.reports import monthly_figures
+from inspections.reports import daily_figures, monthly_figures
 
 from .factories import make_round, pump_setup
 
@@ -58,3 +58,37 @@ def test_monthly_figures_and_the_pdf_in_chinese(world, login, settings):
     text = pdf_text(response.content)
     assert "月度巡检报告" in text and "锦绣园" in text
     assert "33.3%" in text and figures["findings"][0].ticket.number in text
+
+
+@pytest.mark.django_db
+def test_the_daily_report_in_chinese_lists_the_days_rounds_and_tickets(world, login, settings):
+    checkpoint, pressure, noise, round_ = pump_setup(world.estate)
+    _answers, (finding,) = services.checkpoint_record(
+        round_id=round_.pk, checkpoint=checkpoint, actor=world.staff[Role.SECURITY],
+        answers=[services.AnswerData(item_id=pressure.pk, value="0.9"),
+                 services.AnswerData(item_id=noise.pk, value="ok")],
+    )  # fmt: skip
+    services.round_finish(round_id=round_.pk, actor=world.staff[Role.SECURITY])
+    local = round_.window_start.astimezone(SH)
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    make_round(round_.plan, start=day_start + timedelta(minutes=1), status=RoundStatus.MISSED)
+    make_round(round_.plan, start=day_start - timedelta(hours=2), status=RoundStatus.MISSED)
+    client = login(world.manager)
+    client.post(reverse("staff:estate_switch"), {"estate": world.estate.pk, "next": "/"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    url = reverse(
+        "inspections:daily_report_pdf",
+        kwargs={"year": local.year, "month": local.month, "day": local.day},
+    )
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "日巡检报告" in text and "锦绣园" in text and "当日巡检任务" in text
+    assert finding.ticket.number in text and "出水压力" in text
+    assert "已完成" in text and "漏检" in text
+    figures = daily_figures(world.estate, local.date())
+    # The day before's round is not in it; the day's are, with the finding on its round.
+    assert {r.pk for r in figures["rounds"]} == {round_.pk, figures["rounds"][0].pk}
+    assert len(figures["rounds"]) == 2
+    assert [r.day_findings for r in figures["rounds"] if r.pk == round_.pk] == [[finding]]
+    assert (figures["total"]["done"], figures["total"]["missed"]) == (1, 1)
