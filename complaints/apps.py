@@ -20,6 +20,7 @@ class ComplaintsConfig(AppConfig):
         grant(ROLE_PERMISSIONS)
         VERB_LABELS.update(VERBS)
         VERB_LABELS["complaint_deadlines_saved"] = _("Complaint deadlines saved")
+        VERB_LABELS["complaint_working_hours_saved"] = _("Working hours saved")
         VERB_LABELS["notice_published"] = _("Notice published")
         VERB_LABELS["notice_expired"] = _("Notice taken down")
         register_staff_nav(
