@@ -217,26 +217,95 @@ class ConfirmForm(ActionForm):
 # --- Deadlines and prevention --------------------------------------------------------------
 
 
+CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
+
+
 class DeadlinesForm(forms.Form):
-    """One pair of fields per category: acknowledge within hours, resolve within days."""
+    """Per category: acknowledge within hours, resolve within days, in working hours or not."""
 
     def __init__(self, *args, table, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
-        for category, label, hours, days, _own in table:
-            h, d = f"{category}_hours", f"{category}_days"
+        for category, label, hours, days, working in table:
+            h, d, w = f"{category}_hours", f"{category}_days", f"{category}_working"
             self.fields[h] = forms.IntegerField(label=label, min_value=1, max_value=240,
                                                 initial=hours)  # fmt: skip
             self.fields[d] = forms.IntegerField(label=label, min_value=1, max_value=90,
                                                 initial=days)  # fmt: skip
+            self.fields[w] = forms.BooleanField(label=_("In working hours"), required=False,
+                                                initial=working, widget=CHECKBOX)  # fmt: skip
             self.rows.append((label, category))
 
     def bound_rows(self):
-        return [(label, self[f"{c}_hours"], self[f"{c}_days"]) for label, c in self.rows]
+        return [(label, self[f"{c}_hours"], self[f"{c}_days"], self[f"{c}_working"])
+                for label, c in self.rows]  # fmt: skip
 
     def rules(self) -> dict:
         d = self.cleaned_data
-        return {c: (d[f"{c}_hours"], d[f"{c}_days"]) for _label, c in self.rows}
+        return {c: (d[f"{c}_hours"], d[f"{c}_days"], d[f"{c}_working"]) for _l, c in self.rows}
+
+
+WEEKDAYS = [
+    ("1", _("Monday")),
+    ("2", _("Tuesday")),
+    ("3", _("Wednesday")),
+    ("4", _("Thursday")),
+    ("5", _("Friday")),
+    ("6", _("Saturday")),
+    ("7", _("Sunday")),
+]
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class WorkingHoursForm(forms.Form):
+    """The estate's working hours and holidays, for deadlines counted in working hours."""
+
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=())
+    start = forms.TimeField(label=_("Working day from"), widget=TIME)
+    end = forms.TimeField(label=_("until"), widget=TIME)
+    weekdays = forms.MultipleChoiceField(label=_("Working days"), choices=WEEKDAYS,
+                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    holidays = forms.CharField(
+        label=_("Holidays"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One date a line, like 2026-10-01: no working time on those days."),
+    )
+
+    def __init__(self, *args, hours, holidays=(), **kwargs):
+        from zoneinfo import available_timezones
+
+        initial = {
+            "time_zone": hours.time_zone,
+            "start": hours.start,
+            "end": hours.end,
+            "weekdays": [str(d) for d in hours.weekdays],
+            "holidays": "\n".join(d.isoformat() for d in holidays),
+        }
+        super().__init__(*args, initial=initial, prefix="wh", **kwargs)
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(available_timezones())]
+
+    def clean_holidays(self):
+        from datetime import date
+
+        days = set()
+        for n, line in enumerate(self.cleaned_data["holidays"].replace(",", "\n").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                days.add(date.fromisoformat(line.strip()))
+            except ValueError as exc:
+                raise forms.ValidationError(
+                    _("Line %(n)s is not a date like 2026-10-01: %(line)s"),
+                    params={"n": n, "line": line.strip()[:20]},
+                ) from exc
+        return sorted(days)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The working day ends after it starts."))
+        return data
 
 
 class PreventionForm(forms.Form):

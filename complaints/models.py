@@ -1,6 +1,8 @@
 """Complaints, suggestions and praise (投诉/建议/表扬), their photos, the per-estate deadline
 table and the prevention actions learnt from them."""
 
+from datetime import time
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -258,6 +260,11 @@ class DeadlineRule(models.Model):
     resolve_days = models.PositiveSmallIntegerField(
         _("resolve within (days)"), validators=[MinValueValidator(1), MaxValueValidator(90)]
     )
+    working_hours = models.BooleanField(
+        _("in working hours"),
+        default=False,
+        help_text=_("Count hours and days in the estate's working hours only."),
+    )
 
     class Meta:
         verbose_name = _("complaint deadline")
@@ -272,6 +279,54 @@ class DeadlineRule(models.Model):
 
     def __str__(self):
         return f"{self.estate_id} {self.category}"
+
+
+def default_weekdays():
+    return [1, 2, 3, 4, 5]
+
+
+class WorkingHours(models.Model):
+    """When an estate's customer service works: the deadlines of categories that count
+    in working hours (DeadlineRule.working_hours) run only then."""
+
+    estate = models.OneToOneField(
+        Estate, on_delete=models.CASCADE, related_name="complaint_working_hours"
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    start = models.TimeField(_("from"), default=time(9, 0))
+    end = models.TimeField(_("until"), default=time(18, 0))
+    # ISO weekdays: Monday 1 … Sunday 7.
+    weekdays = models.JSONField(_("working days"), default=default_weekdays)
+
+    class Meta:
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="complaint_hours_end_after_start"
+            )  # fmt: skip
+        ]
+
+    def __str__(self):
+        return f"{self.estate_id} {self.start}-{self.end}"
+
+
+class NonWorkingDay(models.Model):
+    """A holiday of an estate's customer service: no working time that day."""
+
+    estate = models.ForeignKey(Estate, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "day"], name="complaint_holiday_once")
+        ]
+
+    def __str__(self):
+        return f"{self.estate_id} {self.day}"
 
 
 class PreventionActionQuerySet(EstateScopedQuerySet):

@@ -1,5 +1,6 @@
-"""The complaints module's parts of estates' pages: a unit's complaints; a person's
-communication log and complaints (anonymous ones only for whoever may see the name)."""
+"""The complaints module's parts of other apps' pages: a unit's complaints; a person's
+communication log and complaints (anonymous ones only for whoever may see the name); a
+repair ticket's complaints, or the button that makes one of a repair that went badly."""
 
 from django.db.models import Q
 
@@ -68,4 +69,32 @@ def person_panel(request, person, **page):
         "complaints": complaints,
         "form": ContactForm(auto_id="id_contact_%s") if can_log else None,
         "can_log": can_log,
+    }
+
+
+def ticket_panel(request, ticket):
+    """On the repair ticket's staff page: the complaints linked to it; for a repair rated
+    low or urged repeatedly that is no complaint yet, "make a complaint" in one step."""
+    from .choices import Channel
+    from .services import qualifies_as_complaint
+
+    if not has_perm(request.user, P.VIEW, ticket.estate):
+        return None
+    linked = Complaint.objects.filter(ticket=ticket)
+    if not has_perm(request.user, P.SEE_ANONYMOUS, ticket.estate):
+        linked = linked.exclude(anonymous=True)
+    complaints = list(linked.order_by("-filed_at", "-id")[:10])
+    for c in complaints:
+        c.badge = STATUS_COLOURS.get(c.status, "secondary")
+    can_make = (
+        has_perm(request.user, P.HANDLE, ticket.estate)
+        and not Complaint.objects.filter(ticket=ticket, channel=Channel.REPAIR).exists()
+        and qualifies_as_complaint(ticket)
+    )
+    if not complaints and not can_make:
+        return None
+    return {
+        "template": "complaints/staff/ticket_panel.html",
+        "complaints": complaints,
+        "can_make": can_make,
     }

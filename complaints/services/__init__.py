@@ -26,7 +26,12 @@ from .intake import (
     qualifies_as_complaint,
 )
 from .repairs import complaint_open_ticket
-from .settings import deadline_rules_save, prevention_action_add, prevention_action_done
+from .settings import (
+    deadline_rules_save,
+    prevention_action_add,
+    prevention_action_done,
+    working_hours_save,
+)
 
 __all__ = [
     "ComplaintData",
@@ -53,4 +58,5 @@ __all__ = [
     "prevention_action_add",
     "prevention_action_done",
     "qualifies_as_complaint",
+    "working_hours_save",
 ]

@@ -73,6 +73,7 @@ def _create(*, estate, data: ComplaintData, channel, actor, complainant, respons
     now = timezone.now()
     if data.unit is not None and data.unit.estate_id != estate.pk:
         raise ValidationError({"unit": _("This unit is not in the estate.")})
+    acknowledge_due, resolve_due = deadlines.due_times(estate, data.category, now)
     complaint = Complaint.objects.create(
         estate=estate,
         kind=data.kind,
@@ -89,8 +90,8 @@ def _create(*, estate, data: ComplaintData, channel, actor, complainant, respons
         responsible=responsible,
         created_by=actor if actor is not None and actor.is_authenticated else None,
         filed_at=now,
-        acknowledge_due=deadlines.acknowledge_due(estate, data.category, now),
-        resolve_due=deadlines.resolve_due(estate, data.category, now),
+        acknowledge_due=acknowledge_due,
+        resolve_due=resolve_due,
         ticket=ticket,
     )
     for upload in photos:

@@ -1,5 +1,7 @@
 """An estate's complaint deadlines, and prevention actions."""
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,33 +12,79 @@ from estates.permissions import has_perm, require
 
 from .. import permissions as P
 from ..choices import Category
-from ..models import DeadlineRule, PreventionAction
+from ..models import DeadlineRule, NonWorkingDay, PreventionAction, WorkingHours
 
 
 def deadline_rules_save(*, actor, estate, rules: dict):
-    """rules: {category: (acknowledge hours, resolve days)}; the estate's table."""
+    """rules: {category: (acknowledge hours, resolve days[, in working hours])}; the
+    estate's table."""
     require(actor, P.CONFIGURE, estate)
     changes = {}
     with transaction.atomic():
-        for category, (hours, days) in rules.items():
+        for category, rule in rules.items():
             if category not in Category.values:
                 continue
-            rule, created = DeadlineRule.objects.select_for_update().get_or_create(
+            hours, days, working = (*rule, False)[:3]
+            row, created = DeadlineRule.objects.select_for_update().get_or_create(
                 estate=estate,
                 category=category,
-                defaults={"acknowledge_hours": hours, "resolve_days": days},
-            )
-            before = None if created else f"{rule.acknowledge_hours}h/{rule.resolve_days}d"
-            if not created and (rule.acknowledge_hours, rule.resolve_days) != (hours, days):
-                rule.acknowledge_hours, rule.resolve_days = hours, days
-                rule.full_clean()
-                rule.save()
-            after = f"{hours}h/{days}d"
+                defaults={"acknowledge_hours": hours, "resolve_days": days,
+                          "working_hours": working},
+            )  # fmt: skip
+            before = None if created else _label(row.acknowledge_hours, row.resolve_days,
+                                                  row.working_hours)  # fmt: skip
+            after = _label(hours, days, working)
+            if not created and before != after:
+                row.acknowledge_hours, row.resolve_days, row.working_hours = hours, days, working
+                row.full_clean()
+                row.save()
             if before != after:
                 changes[category] = [before, after]
         if changes:
             record_event(estate, actor=actor, verb="complaint_deadlines_saved", changes=changes)
     return changes
+
+
+def _label(hours, days, working) -> str:
+    # 8wh/5wd: eight working hours, five working days.
+    return f"{hours}wh/{days}wd" if working else f"{hours}h/{days}d"
+
+
+def working_hours_save(*, actor, estate, time_zone, start, end, weekdays, holidays=()):
+    """The estate's working hours (the deadlines counted in working hours) and its
+    holidays (the set replaced by `holidays`)."""
+    require(actor, P.CONFIGURE, estate)
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError({"time_zone": _("Unknown time zone.")}) from exc
+    if not start < end:
+        raise ValidationError({"end": _("The working day ends after it starts.")})
+    days = sorted({int(d) for d in weekdays})
+    if not days or not set(days) <= set(range(1, 8)):
+        raise ValidationError({"weekdays": _("Choose at least one working day.")})
+    with transaction.atomic():
+        row = WorkingHours.objects.select_for_update().filter(estate=estate).first()
+        row = row or WorkingHours(estate=estate)
+        before = [row.time_zone, f"{row.start:%H:%M}", f"{row.end:%H:%M}", row.weekdays]
+        row.time_zone, row.start, row.end, row.weekdays = time_zone, start, end, days
+        row.save()
+        after = [time_zone, f"{start:%H:%M}", f"{end:%H:%M}", days]
+        old_days = set(NonWorkingDay.objects.filter(estate=estate).values_list("day", flat=True))
+        new_days = set(holidays)
+        NonWorkingDay.objects.filter(estate=estate, day__in=old_days - new_days).delete()
+        NonWorkingDay.objects.bulk_create(
+            [NonWorkingDay(estate=estate, day=d) for d in sorted(new_days - old_days)]
+        )
+        changes = {}
+        if before != after:
+            changes["working_hours"] = [" ".join(map(str, before)), " ".join(map(str, after))]
+        if old_days != new_days:
+            changes["holidays"] = [len(old_days), len(new_days)]
+        if changes:
+            record_event(estate, actor=actor, verb="complaint_working_hours_saved",
+                         changes=changes)  # fmt: skip
+    return row
 
 
 def prevention_action_add(*, actor, estate, category, description, owner, due_date,

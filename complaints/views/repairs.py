@@ -62,12 +62,16 @@ def repairs_to_review(request):
 @staff_required
 @require_POST
 def complaint_from_ticket(request, ticket_pk):
+    """From the list of repairs to review, or from the ticket's own page (from=ticket: an
+    error goes back there)."""
     try:
         complaint = services.complaint_from_ticket(ticket_id=ticket_pk, actor=request.user)
     except Ticket.DoesNotExist as exc:
         raise Http404 from exc
     except DomainError as exc:
         messages.error(request, str(exc))
+        if request.POST.get("from") == "ticket":
+            return redirect("maintenance:ticket_detail", ticket_pk=ticket_pk)
         return redirect("complaints:repairs_to_review")
     messages.success(request, _("Complaint %(number)s opened from the repair.")
                      % {"number": complaint.number})  # fmt: skip

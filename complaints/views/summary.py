@@ -20,9 +20,9 @@ from estates.selectors import current_estate
 from .. import permissions as P
 from .. import services
 from ..choices import Category, Cause
-from ..deadlines import deadline_table
-from ..forms import DeadlinesForm, PreventionForm
-from ..models import Complaint, PreventionAction
+from ..deadlines import deadline_table, working_hours_of
+from ..forms import DeadlinesForm, PreventionForm, WorkingHoursForm
+from ..models import Complaint, NonWorkingDay, PreventionAction
 from ..selectors import summary
 
 
@@ -123,13 +123,44 @@ def prevention_done(request, prevention_pk):
 
 @staff_required
 def deadline_settings(request):
+    """Two forms on one page: the deadline table, and the working hours (with holidays)
+    that the categories counted in working hours follow."""
     estate = current_estate(request)
     if estate is None:
         return render(request, "estates/choose_estate.html", {"title": _("Complaint deadlines")})
     require(request.user, P.CONFIGURE, estate)
-    form = DeadlinesForm(request.POST or None, table=deadline_table(estate))
-    if request.method == "POST" and form.is_valid():
+    post = request.POST if request.method == "POST" else None
+    is_hours = post is not None and post.get("which") == "hours"
+    form = DeadlinesForm(None if is_hours else post, table=deadline_table(estate))
+    hours_form = WorkingHoursForm(
+        post if is_hours else None,
+        hours=working_hours_of(estate),
+        holidays=NonWorkingDay.objects.filter(estate=estate).values_list("day", flat=True),
+    )
+    if post is not None and not is_hours and form.is_valid():
         services.deadline_rules_save(actor=request.user, estate=estate, rules=form.rules())
         messages.success(request, _("Complaint deadlines saved."))
         return redirect("complaints:deadline_settings")
-    return render(request, "complaints/staff/deadlines.html", {"form": form, "estate": estate})
+    if is_hours and hours_form.is_valid():
+        d = hours_form.cleaned_data
+        done = run_service(
+            request,
+            hours_form,
+            lambda: services.working_hours_save(
+                actor=request.user,
+                estate=estate,
+                time_zone=d["time_zone"],
+                start=d["start"],
+                end=d["end"],
+                weekdays=d["weekdays"],
+                holidays=d["holidays"],
+            ),
+            _("Working hours saved."),
+        )
+        if done is not None:
+            return redirect("complaints:deadline_settings")
+    return render(
+        request,
+        "complaints/staff/deadlines.html",
+        {"form": form, "hours_form": hours_form, "estate": estate},
+    )

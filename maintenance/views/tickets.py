@@ -23,6 +23,7 @@ from ..choices import PhotoKind, Priority, category_for_equipment
 from ..deadlines import deadline_rows
 from ..forms_staff import TicketCreateForm
 from ..models import Ticket
+from ..panels import ticket_panels
 from .common import ticket_badges
 from .timeline import staff_timeline
 
@@ -172,6 +173,7 @@ def detail_context(request, ticket, bound=None):
         "materials_total": money_sum([m.amount for m in materials]) if materials else None,
         "follow_ups": list(ticket.follow_ups.select_related("by")),
         "events": staff_timeline(ticket),
+        "panels": ticket_panels(request, ticket),
         "can_see_people": can_see_people,
         "reporter_mobile": (
             ticket.reporter.mobile

@@ -247,7 +247,7 @@ def test_deadline_settings_change_new_complaints(world, login):
     assert client.post(url, form).status_code == 200
     from complaints import deadlines
 
-    assert deadlines.rule_for(world.estate, Category.NOISE) == (1, 3)
+    assert deadlines.rule_for(world.estate, Category.NOISE) == deadlines.Rule(1, 3)
     assert login(world.staff[Role.CUSTOMER_SERVICE]).get(url).status_code == 403
 
 
