@@ -15,7 +15,7 @@ from core.models import TimeStampedModel
 from core.texts import MessageField
 from estates.models import Building, EstateScopedQuerySet, Unit
 
-from .choices import (
+from ..choices import (
     BILL_STATUS_COLOURS,
     RUN_STATUS_COLOURS,
     BillStatus,
@@ -565,3 +565,7 @@ class OnlinePayment(TimeStampedModel):
 
     def __str__(self):
         return f"{self.provider} {self.amount} ({self.status})"
+
+
+# Each area of billing keeps its models in a module of this package, imported here so Django
+# and `from billing.models import X` see them. Append one line per area.

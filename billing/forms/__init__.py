@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from estates.choices import UnitKind
 from estates.models import Building
 
-from .choices import COUNTER_CHANNELS, Channel, FeeKind, Method
-from .compute import period_bounds
-from .models import FeeItem
+from ..choices import COUNTER_CHANNELS, Channel, FeeKind, Method
+from ..compute import period_bounds
+from ..models import FeeItem
 
 TIER_LINE = re.compile(r"^\s*(\S+)\s+(\S+)\s*$")
 
