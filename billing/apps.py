@@ -25,6 +25,14 @@ class BillingConfig(AppConfig):
         register_owner_nav(
             NavEntry(label=_("Bills"), url_name="portal_billing:bills", icon="receipt", order=60)
         )
+        register_owner_nav(
+            NavEntry(
+                label=_("Financial reports"),
+                url_name="portal_billing:summaries",
+                icon="bar-chart",
+                order=61,
+            )
+        )
         register_panel("unit", unit_panel)
         VERB_LABELS.update(
             {
@@ -42,6 +50,15 @@ class BillingConfig(AppConfig):
                 "billing_refund": _("Refund recorded"),
                 "payment_recorded": _("Payment recorded"),
                 "online_payment_started": _("Online payment started"),
+                "bank_statement_uploaded": _("Bank statement imported"),
+                "bank_statement_applied": _("Matched bank transfers recorded"),
+                "bank_line_matched": _("Bank transfer matched by hand"),
+                "bank_line_dismissed": _("Bank transfer marked as not ours"),
+                "cost_recorded": _("Cost recorded"),
+                "cost_imported": _("Cost imported"),
+                "summary_prepared": _("Financial summary prepared"),
+                "summary_refreshed": _("Financial summary figures taken again"),
+                "summary_published": _("Financial summary published"),
             }
         )
 

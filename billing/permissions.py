@@ -7,9 +7,10 @@ CONFIGURE = "billing.configure"  # fee items and new versions of fee standards
 RUN = "billing.run"  # start, preview and issue bill runs
 COLLECT = "billing.collect"  # record payments at the counter
 ADJUST = "billing.adjust"  # waivers, discounts, credit notes (with a reason)
+COSTS = "billing.costs"  # cost records, income against cost, transparency summaries
 
 ROLE_PERMISSIONS = {
-    Role.MANAGER: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST},
-    Role.FINANCE: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST},
+    Role.MANAGER: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST, COSTS},
+    Role.FINANCE: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST, COSTS},
     Role.CUSTOMER_SERVICE: {VIEW},
 }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import owner
+from .views import owner, transparency
 
 app_name = "portal_billing"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("online/<int:online_pk>/sandbox/pay/", owner.sandbox_pay, name="sandbox_pay"),
     path("online/<int:online_pk>/return/", owner.pay_return, name="pay_return"),
     path("notify/sandbox/", owner.provider_notify, name="provider_notify"),
+    path("transparency/", transparency.summaries, name="summaries"),
+    path("transparency/<int:summary_pk>/", transparency.summary_detail, name="summary_detail"),
+    path("transparency/<int:summary_pk>/summary.pdf", transparency.summary_pdf, name="summary_pdf"),
 ]

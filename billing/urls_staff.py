@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import accounts, runs, standards
+from .views import accounts, bank, costs, exports, runs, standards
 
 app_name = "billing"
 
@@ -28,4 +28,28 @@ urlpatterns = [
     path("bills/<int:bill_pk>/", accounts.bill_detail, name="bill_detail"),
     path("bills/<int:bill_pk>/void/", accounts.bill_void, name="bill_void"),
     path("payments/<int:payment_pk>/receipt.pdf", accounts.receipt_pdf, name="receipt_pdf"),
+    # Bank statements
+    path("bank/", bank.statement_list, name="bank_statement_list"),
+    path("bank/upload/", bank.statement_upload, name="bank_statement_upload"),
+    path("bank/template.xlsx", bank.statement_template, name="bank_template"),
+    path("bank/unmatched/", bank.unmatched, name="bank_unmatched"),
+    path("bank/<int:statement_pk>/", bank.statement_detail, name="bank_statement_detail"),
+    path("bank/<int:statement_pk>/apply/", bank.statement_apply, name="bank_statement_apply"),
+    path("bank/lines/<int:line_pk>/", bank.line_detail, name="bank_line"),
+    path("bank/lines/<int:line_pk>/not-ours/", bank.line_dismiss, name="bank_line_dismiss"),
+    # Exports for accounting
+    path("exports/", exports.export_home, name="export_home"),
+    path("exports/download/", exports.export_download, name="export_download"),
+    # Costs and transparency
+    path("costs/", costs.cost_list, name="cost_list"),
+    path("costs/new/", costs.cost_create, name="cost_create"),
+    path("costs/import/", costs.cost_import, name="cost_import"),
+    path("costs/template.xlsx", costs.cost_template, name="cost_template"),
+    path("costs/income/", costs.income_cost, name="income_cost"),
+    path("summaries/", costs.summary_list, name="summary_list"),
+    path("summaries/new/", costs.summary_prepare, name="summary_prepare"),
+    path("summaries/<int:summary_pk>/", costs.summary_detail, name="summary_detail"),
+    path("summaries/<int:summary_pk>/refresh/", costs.summary_refresh, name="summary_refresh"),
+    path("summaries/<int:summary_pk>/publish/", costs.summary_publish, name="summary_publish"),
+    path("summaries/<int:summary_pk>/summary.pdf", costs.summary_pdf, name="summary_pdf"),
 ]

@@ -569,3 +569,5 @@ class OnlinePayment(TimeStampedModel):
 
 # Each area of billing keeps its models in a module of this package, imported here so Django
 # and `from billing.models import X` see them. Append one line per area.
+from .bank import BankLine, BankStatement  # noqa: E402, F401
+from .costs import CostRecord, TransparencySummary  # noqa: E402, F401

@@ -44,6 +44,8 @@ def home(request):
             "estate": estate,
             "may_run": estate is not None and has_perm(request.user, P.RUN, estate),
             "may_collect": estate is not None and has_perm(request.user, P.COLLECT, estate),
+            "may_export": estate is not None and has_perm(request.user, "estates.export", estate),
+            "may_costs": estate is not None and has_perm(request.user, P.COSTS, estate),
         },
     )
 
