@@ -43,6 +43,13 @@ def _norm(value: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
 
 
+def _memo(value: str) -> str:
+    """A memo as codes are looked for in it: spaces dropped ("3栋 1-0301" names 3栋1-0301)
+    except between two digits, where they separate two numbers."""
+    text = unicodedata.normalize("NFKC", value or "").upper()
+    return re.sub(r"\s+", " ", re.sub(r"(?<=\D)\s+|\s+(?=\D)", "", text)).strip()
+
+
 def unit_codes(unit) -> set[str]:
     """The ways a memo names a unit: 3栋-1-1201, 3栋1-1201, 3-1-1201 (normalised)."""
     building = _norm(unit.building.name)
@@ -84,7 +91,7 @@ class Matcher:
 
     def bills_in(self, memo: str) -> list:
         found = []
-        for code, year, month, pk in BILL_REF.findall(_norm(memo)):
+        for code, year, month, pk in BILL_REF.findall(_memo(memo)):
             bill = self.bills.get(int(pk))
             if bill and code == self.code and bill.period == f"{year}-{month}":
                 found.append(bill)
@@ -92,7 +99,7 @@ class Matcher:
 
     def units_in(self, memo: str) -> set:
         units = set()
-        for code in self._unit_pattern().findall(_norm(memo)):
+        for code in self._unit_pattern().findall(_memo(memo)):
             units |= self._units[code]
         return units
 
@@ -211,9 +218,10 @@ def statement_apply(*, statement_id, actor) -> int:
         )
         require(actor, P.COLLECT, statement.estate)
         lines = list(
-            statement.lines.select_for_update()
+            statement.lines.select_for_update(of=("self",))
             .filter(status=LineStatus.MATCHED)
             .select_related("unit__estate")
+            .order_by("line_number")
         )
         recorded = 0
         for line in lines:
@@ -238,7 +246,11 @@ def statement_apply(*, statement_id, actor) -> int:
 
 
 def _line_for_update(line_id, actor) -> BankLine:
-    line = BankLine.objects.select_for_update().select_related("estate").get(pk=line_id)
+    line = (
+        BankLine.objects.select_for_update(of=("self",))
+        .select_related("estate", "statement")
+        .get(pk=line_id)
+    )
     require(actor, P.COLLECT, line.estate)
     if line.status not in (LineStatus.AMBIGUOUS, LineStatus.UNMATCHED, LineStatus.MATCHED):
         raise DomainError(_("This line has been dealt with already."))

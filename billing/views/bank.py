@@ -2,7 +2,7 @@
 with its proposed matches, recording them, and the lines left for a person."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from core.errors import DomainError
 from core.export import XLSX_MIME
 from core.pagination import keyset_page
 from estates.access import get_scoped_or_404, scoped_list, staff_required
-from estates.permissions import require
+from estates.permissions import has_perm_somewhere, require
 from estates.selectors import current_estate
 
 from .. import permissions as P
@@ -82,6 +82,9 @@ def statement_upload(request):
 @staff_required
 def statement_template(request):
     from estates.imports.services import import_template_xlsx
+
+    if not has_perm_somewhere(request.user, P.COLLECT):
+        raise PermissionDenied
 
     response = HttpResponse(import_template_xlsx(BANK), content_type=XLSX_MIME)
     response["Content-Disposition"] = 'attachment; filename="bank-statement-template.xlsx"'

@@ -2,7 +2,7 @@
 month, a quarter or a year, and the transparency summaries staff prepare and publish."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from core.errors import DomainError
 from core.export import XLSX_MIME
 from core.feedback import run_service
 from estates.access import get_scoped_or_404, scoped_list, staff_required
-from estates.permissions import require
+from estates.permissions import has_perm_somewhere, require
 from estates.selectors import current_estate
 
 from .. import permissions as P
@@ -100,6 +100,9 @@ def cost_import(request):
 @staff_required
 def cost_template(request):
     from estates.imports.services import import_template_xlsx
+
+    if not has_perm_somewhere(request.user, P.COSTS):
+        raise PermissionDenied
 
     response = HttpResponse(import_template_xlsx(COSTS), content_type=XLSX_MIME)
     response["Content-Disposition"] = 'attachment; filename="costs-template.xlsx"'

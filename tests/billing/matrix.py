@@ -1,7 +1,11 @@
 """Billing's URLs in the role × URL matrix (tests/test_url_scoping.py)."""
 
+import datetime
+
 from billing import permissions as BP
-from billing.models import BillRun, OnlinePayment
+from billing.models import BankLine, BankStatement, BillRun, OnlinePayment, TransparencySummary
+from billing.models.bank import LineStatus
+from billing.models.costs import SummaryStatus
 from billing.services import payment_record
 from estates import permissions as EP
 from tests.url_rules import A, B, Owner, Public, Staff
@@ -42,6 +46,31 @@ RULES = {
     "portal_billing:sandbox_pay": Owner(),
     "portal_billing:pay_return": Owner(),
     "portal_billing:provider_notify": Public(),
+    # Bank statements, exports, costs and transparency
+    "billing:bank_statement_list": Staff(BP.COLLECT, "any"),
+    "billing:bank_statement_upload": Staff(BP.COLLECT, "current"),
+    "billing:bank_template": Staff(BP.COLLECT, "any"),
+    "billing:bank_unmatched": Staff(BP.COLLECT, "current"),
+    "billing:bank_statement_detail": Staff(BP.COLLECT),
+    "billing:bank_statement_apply": Staff(BP.COLLECT),
+    "billing:bank_line": Staff(BP.COLLECT),
+    "billing:bank_line_dismiss": Staff(BP.COLLECT),
+    "billing:export_home": Staff(EP.EXPORT, "current"),
+    "billing:export_download": Staff(EP.EXPORT, "current"),
+    "billing:cost_list": Staff(BP.COSTS, "current"),
+    "billing:cost_create": Staff(BP.COSTS, "current"),
+    "billing:cost_import": Staff(BP.COSTS, "current"),
+    "billing:cost_template": Staff(BP.COSTS, "any"),
+    "billing:income_cost": Staff(BP.COSTS, "current"),
+    "billing:summary_list": Staff(BP.COSTS, "any"),
+    "billing:summary_prepare": Staff(BP.COSTS, "current"),
+    "billing:summary_detail": Staff(BP.COSTS),
+    "billing:summary_refresh": Staff(BP.COSTS),
+    "billing:summary_publish": Staff(BP.COSTS),
+    "billing:summary_pdf": Staff(BP.COSTS),
+    "portal_billing:summaries": Owner(),
+    "portal_billing:summary_detail": Owner(),
+    "portal_billing:summary_pdf": Owner(),
 }
 
 REDIRECTORS = {"portal_billing:pay_return"}
@@ -71,8 +100,28 @@ def build(world):
             provider="sandbox",
             started_by=owner,
         )
+    statements, lines, summaries = {}, {}, {}
+    for side in (A, B):
+        estate = world.estate[side]
+        statements[side] = BankStatement.objects.create(estate=estate, original_name="s.csv")
+        lines[side] = BankLine.objects.create(
+            statement=statements[side],
+            estate=estate,
+            line_number=2,
+            booked_on=datetime.date(2026, 11, 3),
+            amount="10.00",
+            memo="?",
+            txn_id=f"matrix-{side}",
+            status=LineStatus.UNMATCHED,
+        )
+        summaries[side] = TransparencySummary.objects.create(
+            estate=estate, year=2026, quarter=3, status=SummaryStatus.PUBLISHED
+        )
     world.extra.update(
         {
+            "statement_pk": statements,
+            "line_pk": lines,
+            "summary_pk": summaries,
             "bill_pk": bills,
             "payment_pk": payments,
             "run_pk": runs,
