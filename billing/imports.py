@@ -52,6 +52,8 @@ parsing.COLUMNS[COSTS] = (
 )  # fmt: skip
 
 GROUP_WORDS = {
+    "人力成本": CostGroup.LABOUR, "物料成本": CostGroup.MATERIAL,
+    "运营成本": CostGroup.OPERATING, "风险成本": CostGroup.RISK,
     "人力": CostGroup.LABOUR, "人工": CostGroup.LABOUR, "人工成本": CostGroup.LABOUR,
     "labor": CostGroup.LABOUR, "labour": CostGroup.LABOUR,
     "物料": CostGroup.MATERIAL, "材料": CostGroup.MATERIAL, "材料成本": CostGroup.MATERIAL,
