@@ -106,7 +106,7 @@ def test_import_saves_every_row_of_a_good_file(world, finance):
         upload=csv_upload(
             "月份,成本类别,明细科目,金额,备注\n"
             "2026-09,人力成本,保安工资,12000.00,九月\n"
-            "2026年9月,物料,清洁用品,\"1,050.50\",\n"
+            '2026年9月,物料,清洁用品,"1,050.50",\n'
             "2026/9,运营成本,公共电费,800,\n"
             "202609,risk,公众责任险,300,\n"
         ),
@@ -211,8 +211,10 @@ def test_cost_form_and_import_pages(world, finance, client):
         {"period": "2026-09", "group": "labour", "subcategory": "保安工资", "amount": "10.00"},
     )
     assert response.status_code == 302
-    bad = client.post(reverse("billing:cost_create"), {"period": "2026/9x", "group": "labour",
-                                                       "subcategory": "x", "amount": "1"})  # fmt: skip
+    bad = client.post(
+        reverse("billing:cost_create"),
+        {"period": "2026/9x", "group": "labour", "subcategory": "x", "amount": "1"},
+    )
     assert bad.status_code == 200 and CostRecord.objects.count() == 1
     response = client.post(
         reverse("billing:cost_import"),

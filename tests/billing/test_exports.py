@@ -61,8 +61,6 @@ def test_totals_add_up_and_equal_the_pages(world, month):
         assert sum(row[column] for row in export.rows) == export.total == totals[kind]
 
 
-
-
 def test_csv_has_a_bom_chinese_text_and_a_total_row(world, month, client):
     client.force_login(month["cashier"])
     url = reverse("billing:export_download")
