@@ -191,7 +191,7 @@ def statement_upload(*, estate, upload, actor) -> Upload:
             statement,
             actor=actor,
             verb="bank_statement_uploaded",
-            changes={"lines": statement.line_count, "total": str(statement.total)},
+            changes={"line_count": statement.line_count, "total": str(statement.total)},
         )
     return Upload(statement=statement, checked=checked)
 
@@ -240,7 +240,10 @@ def statement_apply(*, statement_id, actor) -> int:
             statement.status, statement.applied_at = StatementStatus.APPLIED, timezone.now()
             statement.save(update_fields=["status", "applied_at", "updated_at"])
         record_event(
-            statement, actor=actor, verb="bank_statement_applied", changes={"recorded": recorded}
+            statement,
+            actor=actor,
+            verb="bank_statement_applied",
+            note=texts.gettext("%(count)s payments recorded.", count=recorded),
         )
     return recorded
 
@@ -279,10 +282,10 @@ def line_match(*, line_id, target: str, actor, note: str = "") -> BankLine:
         line.payment, line.handled_by, line.note, line.reason = payment, actor, note[:200], ""
         line.save()
         record_event(
-            line.statement,
+            line,
             actor=actor,
             verb="bank_line_matched",
-            changes={"line": line.line_number, "status": [before, line.status], "unit": str(unit)},
+            changes={"status": [before, line.status], "unit": str(unit)},
             note=note,
         )
     return line
@@ -298,10 +301,10 @@ def line_dismiss(*, line_id, actor, note: str) -> BankLine:
         line.status, line.handled_by, line.note = LineStatus.NOT_OURS, actor, note[:200]
         line.save(update_fields=["status", "handled_by", "note"])
         record_event(
-            line.statement,
+            line,
             actor=actor,
             verb="bank_line_dismissed",
-            changes={"line": line.line_number, "status": [before, line.status]},
+            changes={"status": [before, line.status]},
             note=note,
         )
     return line

@@ -83,7 +83,7 @@ def summary_prepare(
                     verb = "summary_refreshed"
         except IntegrityError:
             raise DomainError(_("A summary of this period is being prepared already.")) from None
-        record_event(summary, actor=actor, verb=verb, changes={"surplus": figures["surplus"]})
+        record_event(summary, actor=actor, verb=verb)
     return summary
 
 

@@ -183,7 +183,13 @@ def line_detail(request, line_pk):
     return render(
         request,
         "billing/staff/bank/line.html",
-        {"line": line, "form": form, "dismiss_form": LineDismissForm(), "open_line": open_line},
+        {
+            "line": line,
+            "form": form,
+            "dismiss_form": LineDismissForm(),
+            "open_line": open_line,
+            "events": events(line),
+        },
     )
 
 

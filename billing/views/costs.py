@@ -118,7 +118,7 @@ def income_cost(request):
     form.is_valid()
     data = form.cleaned_data
     if form.errors:
-        data = {"kind": "year", "year": data.get("year") or 2026, "number": 0}
+        data = {"kind": "year", "year": timezone.localdate().year, "number": 0}
     span = Span(data["kind"], data["year"], data["number"])
     return render(
         request,
