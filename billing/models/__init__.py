@@ -346,6 +346,11 @@ class Bill(TimeStampedModel):
     def outstanding(self):
         return self.total - self.paid
 
+    @property
+    def bank_reference(self) -> str:
+        """What to write in a bank transfer's memo to pay this bill: ESTATE-YYYYMM-ID."""
+        return f"{self.estate.code.upper()}-{self.period.replace('-', '')}-{self.pk}"
+
     def get_absolute_url(self):
         return reverse("billing:bill_detail", kwargs={"bill_pk": self.pk})
 

@@ -36,7 +36,7 @@ BUILDING_SUFFIX = re.compile(r"(栋|幢|号楼|楼|座|号)$")
 
 def bill_reference(bill) -> str:
     """What an owner writes in the transfer's memo to pay one bill: ESTATE-YYYYMM-ID."""
-    return f"{bill.estate.code.upper()}-{bill.period.replace('-', '')}-{bill.pk}"
+    return bill.bank_reference
 
 
 def _norm(value: str) -> str:

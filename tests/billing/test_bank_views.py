@@ -102,3 +102,12 @@ def test_pages_in_chinese(world, cashier):
     assert "银行流水" in html and "导入银行流水" in html
     html = cashier.get(reverse("billing:cost_list")).content.decode()
     assert "人力成本" in html and "风险成本" in html
+
+
+def test_the_owner_sees_the_reference_to_write_in_the_memo(world, client):
+    bill = issued_bill(world.unit, "2026-10", "300.00")
+    client.force_login(world.owner)
+    client.cookies["django_language"] = "zh-hans"
+    url = reverse("portal_billing:bill_detail", kwargs={"bill_pk": bill.pk})
+    html = client.get(url).content.decode()
+    assert bill.bank_reference in html and "转账附言" in html
