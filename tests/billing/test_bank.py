@@ -215,3 +215,12 @@ def test_only_collectors_of_the_estate_may_import(world):
         upload(world, world.staff[Role.CUSTOMER_SERVICE], csv_file("2026-11-03,1.00,a,1,m,Z\n"))
     with pytest.raises(PermissionDenied):
         upload(world, world.other_manager, csv_file("2026-11-03,1.00,a,1,m,Z\n"))
+
+
+def test_amounts_with_currency_signs_times_and_short_unit_codes(world, cashier):
+    issued_bill(world.unit, "2026-10", "1200.00")
+    body = '2026-11-03 10:22:11,"￥1,200.00",王小明,6222,3-1-0301,S1\n2026-11-03,300元,x,1,y,S2\n'
+    lines = list(upload(world, cashier, csv_file(body)).statement.lines.order_by("line_number"))
+    assert [line.amount for line in lines] == [Decimal("1200.00"), Decimal("300.00")]
+    assert (lines[0].status, lines[0].unit) == (LineStatus.MATCHED, world.unit)
+    assert lines[0].booked_on.isoformat() == "2026-11-03"
