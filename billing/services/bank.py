@@ -70,14 +70,26 @@ class Matcher:
         self.bills = {
             b.pk: b
             for b in Bill.objects.filter(estate=estate, status__in=OPEN_BILL_STATUSES)
-            .select_related("unit")
+            .select_related("unit", "estate")
             .order_by("period", "id")
         }
         self.owed: dict[int, list] = {}
         for bill in self.bills.values():
             self.owed.setdefault(bill.unit_id, []).append(bill)
+        self.taken: dict[int, Decimal] = {}  # bill -> matched by earlier lines of the file
         self._pattern = None
         self._units = {}
+
+    def left(self, bill) -> Decimal:
+        """What the bill still asks once the file's earlier matched lines are paid."""
+        return bill.outstanding - self.taken.get(bill.pk, ZERO)
+
+    def _take(self, line: BankLine, bills) -> None:
+        amount = line.amount
+        for bill in bills:
+            part = min(amount, self.left(bill))
+            self.taken[bill.pk] = self.taken.get(bill.pk, ZERO) + part
+            amount -= part
 
     def _unit_pattern(self):
         if self._pattern is None:
@@ -115,13 +127,14 @@ class Matcher:
         if len(bills) == 1:
             bill = bills[0]
             line.unit, line.bill = bill.unit, bill
-            if line.amount == bill.outstanding:
+            if line.amount == self.left(bill) > 0:
                 line.status, line.rule, line.reason = LineStatus.MATCHED, MatchRule.BILL, ""
+                self._take(line, [bill])
             else:
                 line.status = LineStatus.AMBIGUOUS
                 line.reason = texts.gettext(
                     "The memo names bill %(bill)s, which asks ¥%(owed)s.",
-                    bill=bill_reference(bill), owed=str(bill.outstanding),
+                    bill=bill_reference(bill), owed=str(self.left(bill)),
                 )  # fmt: skip
             return
         if len(bills) > 1:
@@ -136,15 +149,17 @@ class Matcher:
         if units:
             unit = units.pop()
             line.unit = unit
-            open_bills = self.owed.get(unit.pk, [])
-            owed = sum((b.outstanding for b in open_bills), ZERO)
-            equal = [b for b in open_bills if b.outstanding == line.amount]
+            open_bills = [b for b in self.owed.get(unit.pk, []) if self.left(b) > 0]
+            owed = sum((self.left(b) for b in open_bills), ZERO)
+            equal = [b for b in open_bills if self.left(b) == line.amount]
             if open_bills and line.amount == owed:
                 line.status, line.rule, line.reason = LineStatus.MATCHED, MatchRule.UNIT, ""
                 line.bill = open_bills[0] if len(open_bills) == 1 else None
+                self._take(line, open_bills)
             elif len(equal) == 1:
                 line.status, line.rule, line.reason = LineStatus.MATCHED, MatchRule.UNIT, ""
                 line.bill = equal[0]
+                self._take(line, equal)
             else:
                 line.status = LineStatus.AMBIGUOUS
                 line.reason = texts.gettext(

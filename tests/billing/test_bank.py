@@ -224,3 +224,14 @@ def test_amounts_with_currency_signs_times_and_short_unit_codes(world, cashier):
     assert [line.amount for line in lines] == [Decimal("1200.00"), Decimal("300.00")]
     assert (lines[0].status, lines[0].unit) == (LineStatus.MATCHED, world.unit)
     assert lines[0].booked_on.isoformat() == "2026-11-03"
+
+
+def test_a_bill_paid_twice_in_one_file_matches_once(world, cashier):
+    bill = issued_bill(world.unit, "2026-10", "100.00")
+    ref = bank.bill_reference(bill)
+    body = f"2026-11-03,100.00,王,1,{ref},P1\n2026-11-04,100.00,王,1,{ref},P2\n"
+    body += "2026-11-05,100.00,王,1,3栋-1-0301,P3\n"
+    lines = list(upload(world, cashier, csv_file(body)).statement.lines.order_by("line_number"))
+    assert [line.status for line in lines] == [
+        LineStatus.MATCHED, LineStatus.AMBIGUOUS, LineStatus.AMBIGUOUS,
+    ]  # fmt: skip
