@@ -235,3 +235,16 @@ def test_a_bill_paid_twice_in_one_file_matches_once(world, cashier):
     assert [line.status for line in lines] == [
         LineStatus.MATCHED, LineStatus.AMBIGUOUS, LineStatus.AMBIGUOUS,
     ]  # fmt: skip
+
+
+def test_the_same_transfer_matched_to_another_unit_later_is_left_for_a_person(world, cashier):
+    other = UnitFactory(building=world.building, entrance="1", number="0302")
+    issued_bill(world.unit, "2026-10", "100.00")
+    issued_bill(other, "2026-10", "100.00")
+    first = upload(world, cashier, csv_file("2026-11-03,100.00,王,1,3栋-1-0301,Q1\n")).statement
+    second = upload(world, cashier, csv_file("2026-11-03,100.00,王,1,3栋-1-0302,Q1\n")).statement
+    bank.statement_apply(statement_id=first.pk, actor=cashier)
+    assert bank.statement_apply(statement_id=second.pk, actor=cashier) == 0
+    line = second.lines.get()
+    assert line.status == LineStatus.AMBIGUOUS and line.payment is None
+    assert Payment.objects.count() == 1
