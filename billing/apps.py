@@ -13,7 +13,7 @@ class BillingConfig(AppConfig):
         from estates.permissions import grant
 
         from . import permissions as P
-        from .panels import unit_panel
+        from .panels import building_meters_panel, unit_panel
         from .permissions import ROLE_PERMISSIONS
 
         grant(ROLE_PERMISSIONS)
@@ -26,6 +26,16 @@ class BillingConfig(AppConfig):
             NavEntry(label=_("Bills"), url_name="portal_billing:bills", icon="receipt", order=60)
         )
         register_panel("unit", unit_panel)
+        register_panel("building", building_meters_panel)
+        register_staff_nav(
+            NavEntry(
+                label=_("Meter readings"),
+                url_name="billing:meter_list",
+                icon="speedometer2",
+                perm=P.READ_METERS,
+                order=61,
+            )
+        )
         VERB_LABELS.update(
             {
                 "fee_item_created": _("Fee item created"),
@@ -42,6 +52,12 @@ class BillingConfig(AppConfig):
                 "billing_refund": _("Refund recorded"),
                 "payment_recorded": _("Payment recorded"),
                 "online_payment_started": _("Online payment started"),
+                "meter_created": _("Meter registered"),
+                "meter_changed": _("Meter changed"),
+                "meter_read": _("Meter read"),
+                "meter_reading_corrected": _("Meter reading corrected"),
+                "meter_readings_imported": _("Meter readings imported"),
+                "meter_usage_computed": _("Usage computed from the meter readings"),
             }
         )
 

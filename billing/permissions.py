@@ -7,9 +7,11 @@ CONFIGURE = "billing.configure"  # fee items and new versions of fee standards
 RUN = "billing.run"  # start, preview and issue bill runs
 COLLECT = "billing.collect"  # record payments at the counter
 ADJUST = "billing.adjust"  # waivers, discounts, credit notes (with a reason)
+READ_METERS = "billing.read_meters"  # meters, their readings (phone page, import)
 
 ROLE_PERMISSIONS = {
-    Role.MANAGER: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST},
-    Role.FINANCE: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST},
+    Role.MANAGER: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST, READ_METERS},
+    Role.FINANCE: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST, READ_METERS},
+    Role.TECHNICIAN: {READ_METERS},  # who walks the meters
     Role.CUSTOMER_SERVICE: {VIEW},
 }

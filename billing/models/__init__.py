@@ -569,3 +569,4 @@ class OnlinePayment(TimeStampedModel):
 
 # Each area of billing keeps its models in a module of this package, imported here so Django
 # and `from billing.models import X` see them. Append one line per area.
+from .meters import Meter, MeterReading, ReadingImport  # noqa: E402, F401

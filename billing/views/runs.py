@@ -44,6 +44,7 @@ def home(request):
             "estate": estate,
             "may_run": estate is not None and has_perm(request.user, P.RUN, estate),
             "may_collect": estate is not None and has_perm(request.user, P.COLLECT, estate),
+            "may_read_meters": estate is not None and has_perm(request.user, P.READ_METERS, estate),
         },
     )
 
