@@ -6,7 +6,7 @@ from billing.services import payment_record
 from estates import permissions as EP
 from tests.url_rules import A, B, Owner, Public, Staff
 
-from .factories import FeeStandardFactory, issued_bill
+from .factories import FeeStandardFactory, issued_bill, meter_objects
 
 RULES = {
     "billing:home": Staff(BP.VIEW, "any"),
@@ -30,6 +30,17 @@ RULES = {
     "billing:bill_detail": Staff(BP.VIEW),
     "billing:bill_void": Staff(BP.ADJUST),
     "billing:receipt_pdf": Staff(BP.VIEW),
+    "billing:meter_list": Staff(BP.READ_METERS, "current"),
+    "billing:meter_create": Staff(BP.CONFIGURE, "current"),
+    "billing:meter_detail": Staff(BP.READ_METERS),
+    "billing:meter_edit": Staff(BP.CONFIGURE),
+    "billing:meter_entry": Staff(BP.READ_METERS),
+    "billing:meter_usage": Staff(BP.READ_METERS, "current"),
+    "billing:meter_usage_compute": Staff(BP.RUN, "current"),
+    "billing:reading_import": Staff(BP.READ_METERS, "current"),
+    "billing:reading_import_template": Staff(BP.READ_METERS, "current"),
+    "billing:reading_import_detail": Staff(BP.READ_METERS),
+    "billing:reading_import_apply": Staff(BP.READ_METERS),
     "portal_billing:bills": Owner(),
     "portal_billing:bill_detail": Owner(),
     "portal_billing:pay_start": Owner(),
@@ -71,8 +82,13 @@ def build(world):
             provider="sandbox",
             started_by=owner,
         )
+    meters, reading_imports = {}, {}
+    for side in (A, B):
+        meters[side], reading_imports[side] = meter_objects(world.unit[side])
     world.extra.update(
         {
+            "meter_pk": meters,
+            "reading_import_pk": reading_imports,
             "bill_pk": bills,
             "payment_pk": payments,
             "run_pk": runs,
