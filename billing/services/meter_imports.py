@@ -178,7 +178,7 @@ def check_rows(estate, table, rows: list[dict]) -> tuple[list[dict], list[dict],
                     texts.gettext("This meter was removed on %(date)s.", date=meter.removed_on),
                 )
             recorded = existing.get((meter.pk, period))
-            if value is not None and recorded is not None and recorded != value:
+            if value is not None and recorded not in (None, value) and period not in closed:
                 checker.error(
                     "value",
                     texts.gettext(
@@ -292,6 +292,8 @@ def reading_import_apply(*, import_id, actor, confirm_warnings: bool) -> Reading
         require(actor, P.READ_METERS, record.estate)
         if record.status == ReadingImportStatus.APPLIED:
             raise TransitionError(_("This file has already been imported."))
+        if record.status == ReadingImportStatus.INVALID:
+            raise TransitionError(_("This file has errors: correct it and upload it again."))
         good, errors, warnings = check_rows(record.estate, _Table(), record.rows)
         if errors:
             record.errors, record.warnings = errors, warnings
@@ -349,7 +351,7 @@ def reading_template_xlsx(estate, period: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "readings"
-    extra = ["楼栋 / building", "房号 / unit", "上次读数 / last reading"]
+    extra = ["楼栋 / building", "房号 / unit", "上次抄表 / previous"]
     headers = [c.template_header for c in COLUMNS] + extra
     fill = PatternFill("solid", fgColor="FFF2CC")
     for index, header in enumerate(headers, start=1):
