@@ -68,8 +68,9 @@ def test_unconfirmed_keeps_the_warnings_not_ticked():
 
 def test_typed_values():
     assert checks.parse_value(" 1,234.5 ") == (D("1234.50"), None)
-    for raw, code in [("", "required"), ("abc", "not_a_number"), ("-1", "negative"),
-                      ("1.234", "places"), ("NaN", "not_a_number"), ("1e20", "too_large")]:  # fmt: skip
+    bad = [("", "required"), ("abc", "not_a_number"), ("-1", "negative"), ("1.234", "places"),
+           ("NaN", "not_a_number"), ("1e20", "too_large")]  # fmt: skip
+    for raw, code in bad:
         value, problem = checks.parse_value(raw)
         assert value is None and problem.code == code, raw
 
