@@ -63,6 +63,6 @@ class BillingConfig(AppConfig):
 
     def seed_demo(self, estate, *, rng) -> int:
         """Called by `seed_demo` for each estate: fee standards and one issued month."""
-        from .demo import seed_billing
+        from .demo import seed_billing, seed_meters
 
-        return seed_billing(estate, rng=rng)
+        return seed_billing(estate, rng=rng) + seed_meters(estate, rng=rng)

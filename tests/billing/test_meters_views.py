@@ -27,9 +27,7 @@ def technician(world):
 @pytest.fixture
 def meters(world):
     first = MeterFactory(unit=world.unit, serial_number="W-1")
-    second = MeterFactory(
-        unit=UnitFactory(building=world.building, floor=5), serial_number="W-2"
-    )
+    second = MeterFactory(unit=UnitFactory(building=world.building, floor=5), serial_number="W-2")
     for meter in (first, second):
         for period, value in (("2026-08", 10), ("2026-09", 20), ("2026-10", 30)):
             reading(meter, period, value)
