@@ -33,6 +33,7 @@ urlpatterns = [
     path("meters/new/", meters.meter_create, name="meter_create"),
     path("meters/<int:meter_pk>/", meters.meter_detail, name="meter_detail"),
     path("meters/<int:meter_pk>/change/", meters.meter_edit, name="meter_edit"),
+    path("meters/<int:meter_pk>/read/", meters.meter_read, name="meter_read"),
     path("meters/buildings/<int:building_pk>/read/", meters.meter_entry, name="meter_entry"),
     path("meters/usage/", meters.meter_usage, name="meter_usage"),
     path("meters/usage/compute/", meters.meter_usage_compute, name="meter_usage_compute"),

@@ -17,7 +17,7 @@ import os
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -321,7 +321,13 @@ def reading_import_apply(*, import_id, actor, confirm_warnings: bool) -> Reading
             for row in good
             if not row["same"]
         ]
-        MeterReading.objects.bulk_create(new)  # a reading made meanwhile: IntegrityError, rollback
+        try:
+            with transaction.atomic():
+                MeterReading.objects.bulk_create(new)
+        except IntegrityError:  # a reading typed on a phone meanwhile: nothing is imported
+            raise DomainError(
+                _("Readings of this file were recorded meanwhile. Nothing was imported; try again.")
+            ) from None
         record.status = ReadingImportStatus.APPLIED
         record.created_count = len(new)
         record.applied_at = timezone.now()

@@ -5,6 +5,7 @@ the month's consumption with "compute usage"."""
 import re
 
 from django.contrib import messages
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -78,9 +79,7 @@ def _meter(request, meter_pk, perm):
     )
 
 
-@staff_required
-def meter_detail(request, meter_pk):
-    meter = _meter(request, meter_pk, P.READ_METERS)
+def _detail(request, meter, outcome=None, typed=""):
     return render(
         request,
         "billing/meters/meter_detail.html",
@@ -90,8 +89,36 @@ def meter_detail(request, meter_pk):
             "served": meter.served_units.select_related("building") if meter.is_shared else [],
             "may_configure": has_perm(request.user, P.CONFIGURE, meter.estate),
             "events": events(meter),
+            "period": chosen_period(request),
+            "outcome": outcome,
+            "typed": typed,
         },
     )
+
+
+@staff_required
+def meter_detail(request, meter_pk):
+    return _detail(request, _meter(request, meter_pk, P.READ_METERS))
+
+
+@require_POST
+@staff_required
+def meter_read(request, meter_pk):
+    """One reading typed on the meter's page (any meter: also an estate-wide shared one)."""
+    meter = _meter(request, meter_pk, P.READ_METERS)
+    raw = request.POST.get("value", "").strip()
+    outcome = reading_record(
+        meter=meter,
+        period=chosen_period(request),
+        raw_value=raw,
+        actor=request.user,
+        source=ReadingSource.MANUAL,
+        confirmed=request.POST.getlist("confirm"),
+    )
+    if outcome.errors or outcome.warnings:
+        return _detail(request, meter, outcome, raw)
+    messages.success(request, _("Reading saved."))
+    return redirect(meter)
 
 
 def _form_page(request, form, estate, title, meter=None):
@@ -230,8 +257,6 @@ def meter_usage(request):
         .values("fee_item__name")
         .order_by("fee_item__name")
     )
-    from django.db.models import Count, Sum
-
     return render(
         request,
         "billing/meters/usage.html",

@@ -34,6 +34,7 @@ RULES = {
     "billing:meter_create": Staff(BP.CONFIGURE, "current"),
     "billing:meter_detail": Staff(BP.READ_METERS),
     "billing:meter_edit": Staff(BP.CONFIGURE),
+    "billing:meter_read": Staff(BP.READ_METERS),
     "billing:meter_entry": Staff(BP.READ_METERS),
     "billing:meter_usage": Staff(BP.READ_METERS, "current"),
     "billing:meter_usage_compute": Staff(BP.RUN, "current"),

@@ -174,3 +174,23 @@ def test_the_pages_in_chinese(world, technician, meters, login):
     first, _second = meters
     page = client.post(entry_url(world), {"period": "2026-11", f"value-{first.pk}": "1"})
     assert "低于上次读数" in page.content.decode()
+
+
+def test_one_reading_on_the_meters_page_of_an_estate_wide_shared_meter(world, technician, login):
+    shared = MeterFactory(
+        unit=None,
+        estate=world.estate,
+        building=None,
+        fee_item=FeeItemFactory(name="公摊水费", kind=FeeKind.SHARED),
+        allocation=AllocationRule.EQUALLY,
+    )
+    client = login(technician)
+    url = reverse("billing:meter_read", kwargs={"meter_pk": shared.pk})
+    assert client.post(url, {"period": "2026-11", "value": "x"}).status_code == 200
+    reading(shared, "2026-10", "500")
+    page = client.post(url, {"period": "2026-11", "value": "400"}).content.decode()
+    assert "Lower than the last reading" in page
+    response = client.post(url, {"period": "2026-11", "value": "400", "confirm": "lower"})
+    assert response["Location"] == shared.get_absolute_url()
+    saved = MeterReading.objects.get(meter=shared, period="2026-11")
+    assert (saved.value, saved.source) == (Decimal("400"), "manual")
