@@ -115,8 +115,9 @@ def warnings_for(value: Decimal, history: History) -> list[Problem]:
                 )
             ]
         return []
+    # No history (or nothing used lately, e.g. a vacant unit): an absolute ceiling.
     ceiling = CEILINGS.get(history.kind)
-    if usual is None and not history.shared and ceiling is not None and consumption > ceiling:
+    if not history.shared and ceiling is not None and consumption > ceiling:
         return [
             Problem(
                 JUMP,

@@ -15,6 +15,8 @@ reading_import_apply   all or nothing: checks every row again under a lock of th
 import io
 import os
 import re
+from collections import defaultdict
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -210,13 +212,18 @@ def check_rows(estate, table, rows: list[dict]) -> tuple[list[dict], list[dict],
     errors = sorted(checker.errors, key=lambda e: e["line"] or 0)
     good = []
     # Warnings in the order of the months, each row seeing the file's earlier months too.
+    recorded = _recorded(parsed)
     by_meter: dict[int, list] = {}
     for row in sorted(parsed, key=lambda r: (r["meter"].pk, r["period"])):
-        meter = row["meter"]
-        earlier = by_meter.setdefault(meter.pk, [])
-        history = histories([meter], row["period"], {meter.pk: earlier})[meter.pk]
+        meter, period = row["meter"], row["period"]
+        in_file = by_meter.setdefault(meter.pk, [])
+        before = [r for r in recorded.get(meter.pk, ()) if r[0] < period]
+        earlier = sorted(before + in_file, reverse=True)[: checks.HISTORY_PERIODS + 1]
+        history = checks.history_from(
+            meter.kind, meter.initial_value, earlier, shared=meter.is_shared
+        )
         found = [] if row["same"] else checks.warnings_for(row["value"], history)
-        earlier.append((row["period"], row["value"]))
+        in_file.append((period, row["value"]))
         for warning in found:
             warnings.append(
                 {
@@ -241,6 +248,20 @@ def check_rows(estate, table, rows: list[dict]) -> tuple[list[dict], list[dict],
     warnings.sort(key=lambda w: w["line"])
     good.sort(key=lambda r: r["line"])
     return good, errors, warnings
+
+
+def _recorded(parsed) -> dict[int, list[tuple[str, Decimal]]]:
+    """meter id -> its recorded readings before the file's last month (one query)."""
+    if not parsed:
+        return {}
+    last = max(r["period"] for r in parsed)
+    rows = MeterReading.objects.filter(
+        meter_id__in={r["meter"].pk for r in parsed}, period__lt=last
+    ).values_list("meter_id", "period", "value")
+    recorded = defaultdict(list)
+    for meter_id, period, value in rows.iterator(chunk_size=5000):
+        recorded[meter_id].append((period, value))
+    return recorded
 
 
 def _file_error(exc: ValidationError) -> list[dict]:
@@ -323,7 +344,7 @@ def reading_import_apply(*, import_id, actor, confirm_warnings: bool) -> Reading
         ]
         try:
             with transaction.atomic():
-                MeterReading.objects.bulk_create(new)
+                MeterReading.objects.bulk_create(new, batch_size=2000)
         except IntegrityError:  # a reading typed on a phone meanwhile: nothing is imported
             raise DomainError(
                 _("Readings of this file were recorded meanwhile. Nothing was imported; try again.")

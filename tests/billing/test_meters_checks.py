@@ -55,6 +55,10 @@ def test_without_history_an_absolute_ceiling_per_kind():
     assert codes(checks.warnings_for(D("100.01"), history([]))) == ["jump"]
     assert checks.warnings_for(D("1999"), history([], kind="electricity")) == []
     assert codes(checks.warnings_for(D("301"), history([], kind="gas"))) == ["jump"]
+    # nothing used lately (a vacant unit): the ceiling too
+    vacant = history([("2026-09", "7"), ("2026-10", "7")], initial="7")
+    assert checks.warnings_for(D("50"), vacant) == []
+    assert codes(checks.warnings_for(D("108"), vacant)) == ["jump"]
     # a shared meter serves many units: no ceiling for its first reading
     assert checks.warnings_for(D("5000"), history([], shared=True)) == []
 

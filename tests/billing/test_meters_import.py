@@ -236,3 +236,23 @@ def test_a_workbook_built_by_hand(world, finance, meters):
     assert record.status == ReadingImportStatus.READY, record.errors
     reading_import_apply(import_id=record.pk, actor=finance, confirm_warnings=False)
     assert MeterReading.objects.get(meter=meters[0], period="2026-11").value == Decimal("40.50")
+
+
+def test_checking_a_file_makes_no_query_per_row(world, finance):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meters = [MeterFactory(unit=UnitFactory(building=world.building)) for _ in range(30)]
+    for meter in meters:
+        reading(meter, "2026-10", "10")
+
+    def queries(count):
+        text = "meter,period,reading\n" + "".join(
+            f"{m.serial_number},2026-11,12\n" for m in meters[:count]
+        )
+        with CaptureQueriesContext(connection) as seen:
+            record = upload(world, finance, text)
+        assert record.status == ReadingImportStatus.READY, record.errors
+        return len(seen)
+
+    assert queries(30) == queries(3)
