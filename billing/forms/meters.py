@@ -9,7 +9,7 @@ from estates.models import Building, Unit
 from ..choices import AllocationRule, FeeKind, MeterKind
 from ..models import FeeItem, Meter
 
-METERED_KINDS = (FeeKind.WATER, FeeKind.ELECTRICITY, FeeKind.SHARED)
+NOT_METERED = (FeeKind.PROPERTY, FeeKind.PARKING, FeeKind.GARBAGE)  # gas: a one-off or own item
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -54,8 +54,8 @@ class MeterForm(forms.ModelForm):
         self.fields["unit"].queryset = units
         self.fields["served_units"].queryset = units
         self.fields["building"].queryset = Building.objects.filter(estate=estate)
-        self.fields["fee_item"].queryset = FeeItem.objects.for_estate(estate).filter(
-            kind__in=METERED_KINDS
+        self.fields["fee_item"].queryset = FeeItem.objects.for_estate(estate).exclude(
+            kind__in=NOT_METERED
         )
         self.fields["kind"].choices = MeterKind.choices
         self.fields["allocation"].choices = [("", "—"), *AllocationRule.choices]

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
@@ -103,7 +104,10 @@ def reading_import_apply(request, reading_import_pk):
     if record.status == ReadingImportStatus.APPLIED:
         messages.success(
             request,
-            _("%(count)s readings imported.") % {"count": record.created_count},
+            ngettext(
+                "%(count)s reading imported.", "%(count)s readings imported.", record.created_count
+            )
+            % {"count": record.created_count},
         )
     else:
         messages.error(request, _("Nothing was imported: the file has errors now."))

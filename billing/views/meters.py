@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -205,14 +206,22 @@ def meter_entry(request, building_pk):
             saved += outcome.changed
         pending = sum(1 for _raw, o in outcomes.values() if o.errors or o.warnings)
         if saved:
-            messages.success(request, _("%(count)s readings saved.") % {"count": saved})
+            messages.success(
+                request,
+                ngettext("%(count)s reading saved.", "%(count)s readings saved.", saved)
+                % {"count": saved},
+            )
         if not pending:
             return redirect(
                 f"{request.path}?period={period}" + (f"&floor={floor}" if floor is not None else "")
             )
         messages.warning(
             request,
-            _("%(count)s readings are not saved yet: correct them or confirm the warning.")
+            ngettext(
+                "%(count)s reading is not saved yet: correct it or confirm the warning.",
+                "%(count)s readings are not saved yet: correct them or confirm the warning.",
+                pending,
+            )
             % {"count": pending},
         )
     rows = entry_rows(meters, period)

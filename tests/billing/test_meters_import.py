@@ -190,7 +190,7 @@ def test_xlsx_and_the_template(world, finance, meters, login):
     record = ReadingImport.objects.get()
     assert response["Location"] == record.get_absolute_url()
     page = client.get(record.get_absolute_url()).content.decode()
-    assert "1 rows without a reading are skipped" in page
+    assert "1 row without a reading is skipped" in page
     response = client.post(reverse("billing:reading_import_apply", args=[record.pk]))
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert MeterReading.objects.get(meter=meters[0], period="2026-11").value == Decimal("41")
