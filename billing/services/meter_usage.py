@@ -6,8 +6,9 @@ serves by floor area or equally (billing.meter_math.split: the parts add up exac
 usage of the shared meter's fee item. Several meters of the same unit and fee item (a meter
 replaced during the month) add up.
 
-Idempotent: the period's Usage rows of the fee items fed by the estate's meters are
-replaced by what the readings say now, in one transaction; other Usage rows are left alone.
+Idempotent: the period's Usage rows of the units and fee items fed by the estate's meters
+are replaced by what the readings say now, in one transaction; other Usage rows (a unit
+without a meter, whose usage was entered otherwise) are left alone.
 """
 
 from collections import defaultdict
@@ -24,6 +25,7 @@ from estates.permissions import require
 from .. import meter_math
 from .. import permissions as P
 from ..choices import AllocationRule
+from ..compute import period_bounds
 from ..models import Meter, MeterReading, Usage
 from .meters import check_period, period_closed
 
@@ -59,11 +61,17 @@ def consumptions(estate, period: str) -> dict[int, Decimal]:
     }
 
 
-def usage_rows(estate, period: str) -> tuple[dict[tuple[int, int], Decimal], set[int]]:
-    """((unit id, fee item id) -> quantity, the fee item ids fed by the estate's meters)."""
+def usage_rows(estate, period: str) -> tuple[dict[tuple[int, int], Decimal], dict[int, set]]:
+    """((unit id, fee item id) -> quantity, fee item id -> the units fed by the estate's
+    meters in place during the period, read or not)."""
     used = consumptions(estate, period)
-    meters = Meter.objects.filter(estate=estate).prefetch_related("served_units")
-    fed = set()
+    first, last = period_bounds(period)
+    meters = (
+        Meter.objects.filter(estate=estate, installed_on__lte=last)
+        .exclude(removed_on__lt=first)
+        .prefetch_related("served_units")
+    )
+    fed: dict[int, set] = defaultdict(set)
     quantities: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     cache: dict = {}
 
@@ -76,14 +84,16 @@ def usage_rows(estate, period: str) -> tuple[dict[tuple[int, int], Decimal], set
         return cache[building_id]
 
     for meter in meters:
-        fed.add(meter.fee_item_id)
         amount = used.get(meter.pk)
-        if amount is None:
-            continue
         if meter.unit_id is not None:
-            quantities[(meter.unit_id, meter.fee_item_id)] += amount
+            fed[meter.fee_item_id].add(meter.unit_id)
+            if amount is not None:
+                quantities[(meter.unit_id, meter.fee_item_id)] += amount
             continue
         units = _served(meter, units_by_scope)
+        fed[meter.fee_item_id].update(u["id"] for u in units)
+        if amount is None:
+            continue
         if meter.allocation == AllocationRule.BY_AREA:
             weights = [Decimal(u["area"]) for u in units]
         else:
@@ -103,7 +113,8 @@ def usage_compute(*, estate, period: str, actor) -> int:
         if period_closed(estate, period):
             raise DomainError(_("The bills of this month are issued: its usage stays as it is."))
         quantities, fed = usage_rows(estate, period)
-        Usage.objects.filter(unit__estate=estate, period=period, fee_item_id__in=fed).delete()
+        for item_id, unit_ids in fed.items():  # units without a meter keep their usage
+            Usage.objects.filter(period=period, fee_item_id=item_id, unit_id__in=unit_ids).delete()
         Usage.objects.bulk_create(
             [
                 Usage(unit_id=unit_id, fee_item_id=item_id, period=period, quantity=quantity)

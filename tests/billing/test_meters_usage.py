@@ -100,14 +100,16 @@ def test_computing_again_replaces_only_the_metered_usage(world, finance):
     meter = MeterFactory(unit=world.unit)
     other_item = FeeItemFactory(name="燃气费", kind=FeeKind.ONE_OFF)
     Usage.objects.create(unit=world.unit, fee_item=other_item, period="2026-11", quantity=7)
+    no_meter = UnitFactory(building=world.building)  # its water usage came from elsewhere
+    Usage.objects.create(unit=no_meter, fee_item=meter.fee_item, period="2026-11", quantity=9)
     current = reading(meter, "2026-11", "20")
     usage_compute(estate=world.estate, period="2026-11", actor=finance)
     usage_compute(estate=world.estate, period="2026-11", actor=finance)
-    assert Usage.objects.filter(period="2026-11").count() == 2
+    assert Usage.objects.filter(period="2026-11").count() == 3
     current.value = D("25")
     current.save()
     usage_compute(estate=world.estate, period="2026-11", actor=finance)
-    assert usage(item=meter.fee_item) == {world.unit.pk: D("25.00")}
+    assert usage(item=meter.fee_item) == {world.unit.pk: D("25.00"), no_meter.pk: D("9.00")}
     assert usage(item=other_item) == {world.unit.pk: D("7.00")}
     assert not Usage.objects.filter(unit__estate=world.other_estate).exists()
 
