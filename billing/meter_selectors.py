@@ -16,6 +16,7 @@ class EntryRow:
     typed: str = ""
     errors: list | None = None
     warnings: list | None = None
+    saved: bool = False  # just saved (the htmx answer of one row)
 
 
 def entry_meters(building, floor: int | None = None):

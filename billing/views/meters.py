@@ -6,6 +6,7 @@ import re
 
 from django.contrib import messages
 from django.db.models import Count, Sum
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -186,6 +187,8 @@ def meter_entry(request, building_pk):
     )
     period, floor = chosen_period(request), _floor(request)
     meters = entry_meters(building, floor)
+    if request.method == "POST" and request.headers.get("HX-Request") and "row" in request.POST:
+        return _entry_row(request, building, period, meters)
     saved = 0
     outcomes = {}
     if request.method == "POST":
@@ -193,15 +196,7 @@ def meter_entry(request, building_pk):
             raw = request.POST.get(f"value-{meter.pk}", "").strip()
             if not raw:
                 continue
-            confirmed = request.POST.getlist(f"confirm-{meter.pk}")
-            outcome = reading_record(
-                meter=meter,
-                period=period,
-                raw_value=raw,
-                actor=request.user,
-                source=ReadingSource.PHONE,
-                confirmed=confirmed,
-            )
+            outcome = _read(request, meter, period)
             outcomes[meter.pk] = (raw, outcome)
             saved += outcome.changed
         pending = sum(1 for _raw, o in outcomes.values() if o.errors or o.warnings)
@@ -249,6 +244,33 @@ def meter_entry(request, building_pk):
             "closed": period_closed(building.estate, period),
         },
     )
+
+
+def _read(request, meter, period):
+    return reading_record(
+        meter=meter,
+        period=period,
+        raw_value=request.POST.get(f"value-{meter.pk}", "").strip(),
+        actor=request.user,
+        source=ReadingSource.PHONE,
+        confirmed=request.POST.getlist(f"confirm-{meter.pk}"),
+    )
+
+
+def _entry_row(request, building, period, meters):
+    """htmx: save one row, answer with that row (its warning, or saved)."""
+    meter = next((m for m in meters if str(m.pk) == request.POST["row"]), None)
+    if meter is None:
+        raise Http404
+    outcome = _read(request, meter, period)
+    row = entry_rows([meter], period)[0]
+    if outcome.errors or outcome.warnings:
+        row.typed = request.POST.get(f"value-{meter.pk}", "")
+        row.errors, row.warnings = outcome.errors, outcome.warnings
+    else:
+        row.saved = True
+    context = {"row": row, "period": period, "closed": period_closed(building.estate, period)}
+    return render(request, "billing/meters/partials/entry_row.html", context)
 
 
 # --- The month's consumption ------------------------------------------------------------------

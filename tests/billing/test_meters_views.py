@@ -194,3 +194,20 @@ def test_one_reading_on_the_meters_page_of_an_estate_wide_shared_meter(world, te
     assert response["Location"] == shared.get_absolute_url()
     saved = MeterReading.objects.get(meter=shared, period="2026-11")
     assert (saved.value, saved.source) == (Decimal("400"), "manual")
+
+
+def test_htmx_saves_one_row_and_answers_with_it(world, technician, meters, login):
+    first, second = meters
+    client = login(technician)
+    url = entry_url(world)
+    data = {"period": "2026-11", "row": first.pk, f"value-{first.pk}": "29"}
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.startswith("<li") and "Lower than the last reading" in html and "W-2" not in html
+    assert not MeterReading.objects.filter(meter=first, period="2026-11").exists()
+    data[f"confirm-{first.pk}"] = "lower"
+    html = client.post(url, data, headers={"HX-Request": "true"}).content.decode()
+    assert 'data-testid="row-saved"' in html and "29.00" in html
+    assert MeterReading.objects.get(meter=first, period="2026-11").confirmed_warnings == ["lower"]
+    other = {"period": "2026-11", "row": MeterFactory(unit=world.other_unit).pk}
+    assert client.post(url, other, headers={"HX-Request": "true"}).status_code == 404

@@ -1,6 +1,6 @@
 """Reading meters on a phone: a technician walks a building's meters, types the values, is
-warned about a value lower than the last one, confirms it, and every reading is saved; the
-page fits 360 px and the browser blocked nothing (CSP)."""
+warned about a value lower than the last one, confirms it, and every reading is saved; one
+row saved on its own (htmx); the page fits 360 px and the browser blocked nothing (CSP)."""
 
 from decimal import Decimal
 
@@ -45,3 +45,8 @@ def test_a_technician_reads_a_buildings_meters_on_a_phone(world, phone_page):
     expect(page.get_by_test_id("meter-W-1")).to_contain_text("29.00")
     saved = MeterReading.objects.get(meter=first, period="2026-11")
     assert (saved.value, saved.confirmed_warnings) == (Decimal("29"), ["lower"])
+    # one row on its own (htmx): a correction of W-2, answered in place
+    page.locator(f"#value-{second.pk}").fill("42")
+    page.get_by_test_id("save-row-W-2").click()
+    expect(page.get_by_test_id("meter-W-2").get_by_test_id("row-saved")).to_be_visible()
+    assert MeterReading.objects.get(meter=second, period="2026-11").value == Decimal("42")
