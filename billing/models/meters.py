@@ -195,6 +195,8 @@ class ReadingImport(TimeStampedModel):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
+    new_count = models.PositiveIntegerField(_("new readings"), default=0)
+    same_count = models.PositiveIntegerField(_("readings already recorded"), default=0)
     created_count = models.PositiveIntegerField(_("readings created"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -288,6 +288,8 @@ def reading_import_upload(*, estate, upload, actor) -> ReadingImport:
     record.rows = rows
     record.row_count = len(rows)
     record.errors, record.warnings = errors, warnings
+    record.new_count = sum(1 for row in good if not row["same"])
+    record.same_count = len(good) - record.new_count
     record.status = ReadingImportStatus.INVALID if errors else ReadingImportStatus.READY
     record.save()
     return record

@@ -81,6 +81,7 @@ def test_the_same_file_again_creates_nothing_twice(world, finance, meters):
     reading_import_apply(import_id=first.pk, actor=finance, confirm_warnings=False)
     again = upload(world, finance, GOOD)
     assert again.status == ReadingImportStatus.READY and again.errors == []
+    assert (again.new_count, again.same_count) == (0, 2)
     again = reading_import_apply(import_id=again.pk, actor=finance, confirm_warnings=False)
     assert again.status == ReadingImportStatus.APPLIED and again.created_count == 0
     assert MeterReading.objects.filter(period="2026-11").count() == 2
