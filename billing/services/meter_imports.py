@@ -306,6 +306,10 @@ class _Table:
         return next(c.template_header for c in COLUMNS if c.key == key) if key else ""
 
 
+def _seen(warnings) -> list[tuple]:
+    return sorted((w["line"], w["code"]) for w in warnings)
+
+
 def reading_import_apply(*, import_id, actor, confirm_warnings: bool) -> ReadingImport:
     """Create the file's readings, all or nothing (see the module)."""
     with transaction.atomic():
@@ -323,48 +327,55 @@ def reading_import_apply(*, import_id, actor, confirm_warnings: bool) -> Reading
             record.status = ReadingImportStatus.INVALID
             record.save(update_fields=["errors", "warnings", "status", "updated_at"])
             return record
-        if warnings and not confirm_warnings:
-            record.warnings = warnings
-            record.save(update_fields=["warnings", "updated_at"])
-            raise DomainError(
-                _("Check the warnings and confirm them, or correct the file and upload it again.")
-            )
-        today = timezone.localdate()
-        new = [
-            MeterReading(
-                meter_id=row["meter_id"],
-                estate=record.estate,
-                period=row["period"],
-                value=row["value"],
-                read_on=row["read_on"] or today,
-                read_by=actor,
-                source=ReadingSource.IMPORT,
-                confirmed_warnings=row["warnings"],
-            )
-            for row in good
-            if not row["same"]
-        ]
-        try:
-            with transaction.atomic():
-                MeterReading.objects.bulk_create(new, batch_size=2000)
-        except IntegrityError:  # a reading typed on a phone meanwhile: nothing is imported
-            raise DomainError(
-                _("Readings of this file were recorded meanwhile. Nothing was imported; try again.")
-            ) from None
-        record.status = ReadingImportStatus.APPLIED
-        record.created_count = len(new)
-        record.applied_at = timezone.now()
+        # The confirmation is of the warnings as shown: one that appeared since the preview
+        # (the database changed meanwhile) is shown first, to be confirmed in its turn.
+        changed = _seen(warnings) != _seen(record.warnings)
+        unconfirmed = changed or (bool(warnings) and not confirm_warnings)
         record.warnings = warnings
-        record.save(
-            update_fields=["status", "created_count", "applied_at", "warnings", "updated_at"]
-        )
-        record_event(
-            record,
-            actor=actor,
-            verb="meter_readings_imported",
-            changes={"created": len(new), "confirmed_warnings": len(warnings)},
+        if unconfirmed:
+            record.save(update_fields=["warnings", "updated_at"])
+        else:
+            _create(record, good, actor)
+    if unconfirmed:
+        raise DomainError(
+            _("Check the warnings and confirm them, or correct the file and upload it again.")
         )
     return record
+
+
+def _create(record, good, actor) -> None:
+    today = timezone.localdate()
+    new = [
+        MeterReading(
+            meter_id=row["meter_id"],
+            estate=record.estate,
+            period=row["period"],
+            value=row["value"],
+            read_on=row["read_on"] or today,
+            read_by=actor,
+            source=ReadingSource.IMPORT,
+            confirmed_warnings=row["warnings"],
+        )
+        for row in good
+        if not row["same"]
+    ]
+    try:
+        with transaction.atomic():
+            MeterReading.objects.bulk_create(new, batch_size=2000)
+    except IntegrityError:  # a reading typed on a phone meanwhile: nothing is imported
+        raise DomainError(
+            _("Readings of this file were recorded meanwhile. Nothing was imported; try again.")
+        ) from None
+    record.status = ReadingImportStatus.APPLIED
+    record.created_count = len(new)
+    record.applied_at = timezone.now()
+    record.save(update_fields=["status", "created_count", "applied_at", "warnings", "updated_at"])
+    record_event(
+        record,
+        actor=actor,
+        verb="meter_readings_imported",
+        changes={"created": len(new), "confirmed_warnings": len(record.warnings)},
+    )
 
 
 # --- Template -----------------------------------------------------------------------------------

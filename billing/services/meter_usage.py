@@ -142,4 +142,20 @@ def usage_for_run(*, run_id) -> int:
     run = BillRun.objects.select_related("estate").get(pk=run_id)
     if run.status != RunStatus.DRAFT or not Meter.objects.filter(estate=run.estate).exists():
         return 0
-    return usage_compute(estate=run.estate, period=run.period, actor=None)
+    try:
+        return usage_compute(estate=run.estate, period=run.period, actor=None)
+    except Exception as exc:
+        _run_failed(run_id, exc)  # shown on the run's page; it may be computed again
+        raise
+
+
+def _run_failed(run_id, exc) -> None:
+    from ..models import BillRun
+    from ..transitions import RUN
+
+    with transaction.atomic():
+        run = BillRun.objects.select_for_update().get(pk=run_id)
+        if run.status in RUN["fail"].from_states:
+            run.status, run.error = RUN["fail"].to_state, str(exc)[:500]
+            run.save(update_fields=["status", "error", "updated_at"])
+            record_event(run, actor=None, verb="bill_run_failed", note=run.error)

@@ -258,3 +258,18 @@ def test_checking_a_file_makes_no_query_per_row(world, finance):
 
     queries(1)  # the user's permissions are cached after the first
     assert queries(30) == queries(3)
+
+
+def test_a_warning_that_appeared_since_the_preview_is_shown_before_anything_is_saved(
+    world, finance, meters
+):
+    record = upload(world, finance, "meter,period,reading\nW-1,2026-12,60\n")  # 30 → 60: ok
+    assert record.warnings == []
+    reading(meters[0], "2026-11", "70")  # read meanwhile: December is now lower than November
+    with pytest.raises(DomainError):
+        reading_import_apply(import_id=record.pk, actor=finance, confirm_warnings=True)
+    record.refresh_from_db()
+    assert [(w["line"], w["code"]) for w in record.warnings] == [(2, "lower")]
+    assert not MeterReading.objects.filter(period="2026-12").exists()
+    reading_import_apply(import_id=record.pk, actor=finance, confirm_warnings=True)
+    assert MeterReading.objects.get(period="2026-12").confirmed_warnings == ["lower"]

@@ -155,3 +155,20 @@ def test_the_bill_run_charges_the_readings_at_tiered_prices(
     # 15 × 3.50 + 10 × 4.55 + 5 × 6.10 = 52.50 + 45.50 + 30.50
     assert (line.quantity, line.amount) == (D("30.00"), D("128.50"))
     assert "15.00 × ¥3.50 + 10.00 × ¥4.55 + 5.00 × ¥6.10" in str(line.explanation)
+
+
+def test_a_run_whose_usage_fails_is_marked_failed(world, finance, monkeypatch):
+    from billing.services import meter_usage
+    from billing.tasks import bill_run_compute
+
+    MeterFactory(unit=world.unit)
+    run = BillRun.objects.create(estate=world.estate, period="2026-11")
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(meter_usage, "usage_compute", broken)
+    with pytest.raises(RuntimeError):
+        bill_run_compute(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.error) == (RunStatus.FAILED, "boom")
