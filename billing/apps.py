@@ -13,7 +13,7 @@ class BillingConfig(AppConfig):
         from estates.permissions import grant
 
         from . import permissions as P
-        from .panels import unit_panel
+        from .panels import building_meters_panel, unit_panel
         from .permissions import ROLE_PERMISSIONS
 
         grant(ROLE_PERMISSIONS)
@@ -34,6 +34,16 @@ class BillingConfig(AppConfig):
             )
         )
         register_panel("unit", unit_panel)
+        register_panel("building", building_meters_panel)
+        register_staff_nav(
+            NavEntry(
+                label=_("Meter readings"),
+                url_name="billing:meter_list",
+                icon="speedometer2",
+                perm=P.READ_METERS,
+                order=61,
+            )
+        )
         VERB_LABELS.update(
             {
                 "fee_item_created": _("Fee item created"),
@@ -59,11 +69,17 @@ class BillingConfig(AppConfig):
                 "summary_prepared": _("Financial summary prepared"),
                 "summary_refreshed": _("Financial summary figures taken again"),
                 "summary_published": _("Financial summary published"),
+                "meter_created": _("Meter registered"),
+                "meter_changed": _("Meter changed"),
+                "meter_read": _("Meter read"),
+                "meter_reading_corrected": _("Meter reading corrected"),
+                "meter_readings_imported": _("Meter readings imported"),
+                "meter_usage_computed": _("Usage computed from the meter readings"),
             }
         )
 
     def seed_demo(self, estate, *, rng) -> int:
         """Called by `seed_demo` for each estate: fee standards and one issued month."""
-        from .demo import seed_billing
+        from .demo import seed_billing, seed_meters
 
-        return seed_billing(estate, rng=rng)
+        return seed_billing(estate, rng=rng) + seed_meters(estate, rng=rng)

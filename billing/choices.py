@@ -81,3 +81,38 @@ COUNTER_CHANNELS = (Channel.CASH, Channel.BANK_TRANSFER, Channel.CARD, Channel.Q
 class OnlineStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for payment")
     PAID = "paid", _("Paid")
+
+
+# --- Meters and readings ------------------------------------------------------------------
+
+
+class MeterKind(models.TextChoices):
+    WATER = "water", _("Water")
+    ELECTRICITY = "electricity", _("Electricity")
+    GAS = "gas", _("Gas")
+
+
+class AllocationRule(models.TextChoices):
+    """How a shared meter's (公摊) consumption is split over the units it serves."""
+
+    BY_AREA = "by_area", _("By floor area")
+    EQUALLY = "equally", _("Equally per unit")
+
+
+class ReadingSource(models.TextChoices):
+    PHONE = "phone", _("Entered on a phone")
+    IMPORT = "import", _("Imported from a file")
+    MANUAL = "manual", _("Entered by hand")
+
+
+class ReadingImportStatus(models.TextChoices):
+    INVALID = "invalid", _("Has errors")
+    READY = "ready", _("Ready to import")
+    APPLIED = "applied", _("Imported")
+
+
+READING_IMPORT_COLOURS = {
+    ReadingImportStatus.INVALID: "danger",
+    ReadingImportStatus.READY: "info",
+    ReadingImportStatus.APPLIED: "success",
+}

@@ -11,7 +11,7 @@ from estates.choices import Role, UnitKind
 from estates.models import StaffMembership
 
 from .choices import BillStatus, Channel, FeeKind, Method
-from .compute import previous_period
+from .compute import period_bounds, previous_period
 from .models import Bill, FeeItem, FeeStandard, Usage
 from .services import (
     bill_run_compute,
@@ -116,3 +116,69 @@ def seed_billing(estate, *, rng) -> int:
                 actor=actor,
             )
     return created + issued.count()
+
+
+def seed_meters(estate, *, rng) -> int:
+    """A water meter for the first units of the first building, read the two months
+    before this one, and the building's shared (公摊) electricity meter split by floor
+    area. This month stays unread: the phone page has something to do. Idempotent: an
+    estate with meters gets nothing more."""
+    from .choices import AllocationRule, MeterKind, ReadingSource
+    from .models import Meter, MeterReading
+
+    if Meter.objects.filter(estate=estate).exists():
+        return 0
+    building = estate.buildings.order_by("name").first()
+    water = FeeItem.objects.filter(estate=None, name="水费").first()
+    if building is None or water is None:
+        return 0
+    shared, _ = FeeItem.objects.get_or_create(
+        estate=None, name="公摊电费", defaults={"kind": FeeKind.SHARED}
+    )
+    today = timezone.localdate()
+    this = f"{today.year:04d}-{today.month:02d}"
+    periods = [previous_period(previous_period(this)), previous_period(this)]
+    installed = dt.date(today.year - 1, 1, 1)
+    units = building.units.filter(kind=UnitKind.RESIDENTIAL).order_by("floor", "number")[:8]
+    meters = [
+        Meter(
+            estate=estate,
+            unit=unit,
+            building=building,
+            kind=MeterKind.WATER,
+            fee_item=water,
+            serial_number=f"W-{building.pk}-{unit.pk}",
+            installed_on=installed,
+        )
+        for unit in units
+    ]
+    meters.append(
+        Meter(
+            estate=estate,
+            building=building,
+            kind=MeterKind.ELECTRICITY,
+            fee_item=shared,
+            serial_number=f"E-{building.pk}-公摊",
+            allocation=AllocationRule.BY_AREA,
+            installed_on=installed,
+        )
+    )
+    Meter.objects.bulk_create(meters)
+    readings = []
+    for meter in meters:
+        value = Decimal(rng.randint(100, 900)) * (10 if meter.unit_id is None else 1)
+        for period in periods:
+            value += Decimal(rng.randint(8, 25)) * (40 if meter.unit_id is None else 1)
+            first, _last = period_bounds(period)
+            readings.append(
+                MeterReading(
+                    meter=meter,
+                    estate=estate,
+                    period=period,
+                    read_on=first + dt.timedelta(days=24),
+                    value=value,
+                    source=ReadingSource.MANUAL,
+                )
+            )
+    MeterReading.objects.bulk_create(readings)
+    return len(meters) + len(readings)

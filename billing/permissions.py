@@ -8,9 +8,11 @@ RUN = "billing.run"  # start, preview and issue bill runs
 COLLECT = "billing.collect"  # record payments at the counter
 ADJUST = "billing.adjust"  # waivers, discounts, credit notes (with a reason)
 COSTS = "billing.costs"  # cost records, income against cost, transparency summaries
+READ_METERS = "billing.read_meters"  # meters, their readings (phone page, import)
 
 ROLE_PERMISSIONS = {
-    Role.MANAGER: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST, COSTS},
-    Role.FINANCE: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST, COSTS},
+    Role.MANAGER: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST, COSTS, READ_METERS},
+    Role.FINANCE: {VIEW, CONFIGURE, RUN, COLLECT, ADJUST, COSTS, READ_METERS},
+    Role.TECHNICIAN: {READ_METERS},  # who walks the meters
     Role.CUSTOMER_SERVICE: {VIEW},
 }

@@ -7,7 +7,9 @@ from django.utils import timezone
 @shared_task
 def bill_run_compute(run_id: int) -> int:
     from .services import bill_run_compute as compute
+    from .services.meter_usage import usage_for_run
 
+    usage_for_run(run_id=run_id)  # the meter readings become the run's metered usage
     return compute(run_id=run_id).computed_count
 
 

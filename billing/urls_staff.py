@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import accounts, bank, costs, exports, runs, standards
+from .views import accounts, bank, costs, exports, meter_imports, meters, runs, standards
 
 app_name = "billing"
 
@@ -52,4 +52,29 @@ urlpatterns = [
     path("summaries/<int:summary_pk>/refresh/", costs.summary_refresh, name="summary_refresh"),
     path("summaries/<int:summary_pk>/publish/", costs.summary_publish, name="summary_publish"),
     path("summaries/<int:summary_pk>/summary.pdf", costs.summary_pdf, name="summary_pdf"),
+    # Meters and readings
+    path("meters/", meters.meter_list, name="meter_list"),
+    path("meters/new/", meters.meter_create, name="meter_create"),
+    path("meters/<int:meter_pk>/", meters.meter_detail, name="meter_detail"),
+    path("meters/<int:meter_pk>/change/", meters.meter_edit, name="meter_edit"),
+    path("meters/<int:meter_pk>/read/", meters.meter_read, name="meter_read"),
+    path("meters/buildings/<int:building_pk>/read/", meters.meter_entry, name="meter_entry"),
+    path("meters/usage/", meters.meter_usage, name="meter_usage"),
+    path("meters/usage/compute/", meters.meter_usage_compute, name="meter_usage_compute"),
+    path("meters/import/", meter_imports.reading_import, name="reading_import"),
+    path(
+        "meters/import/template.xlsx",
+        meter_imports.reading_import_template,
+        name="reading_import_template",
+    ),
+    path(
+        "meters/import/<int:reading_import_pk>/",
+        meter_imports.reading_import_detail,
+        name="reading_import_detail",
+    ),
+    path(
+        "meters/import/<int:reading_import_pk>/apply/",
+        meter_imports.reading_import_apply,
+        name="reading_import_apply",
+    ),
 ]

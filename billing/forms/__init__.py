@@ -153,3 +153,6 @@ class FeeItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FeeKind.choices)
     name = forms.CharField(label=_("Name"), max_length=60)
     periodic = forms.BooleanField(label=_("Charged every month"), required=False, initial=True)
+
+
+from .meters import ConfirmForm, MeterForm, ReadingUploadForm  # noqa: E402, F401

@@ -576,3 +576,4 @@ class OnlinePayment(TimeStampedModel):
 # and `from billing.models import X` see them. Append one line per area.
 from .bank import BankLine, BankStatement  # noqa: E402, F401
 from .costs import CostRecord, TransparencySummary  # noqa: E402, F401
+from .meters import Meter, MeterReading, ReadingImport  # noqa: E402, F401

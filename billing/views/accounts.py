@@ -15,6 +15,7 @@ from estates.permissions import has_perm
 from .. import permissions as P
 from .. import services, transitions
 from ..forms import CreditForm, PaymentForm, VoidForm
+from ..meter_selectors import unit_meters
 from ..models import Bill, Payment
 from ..selectors import balance, prepaid, statement
 from .common import events, month_range
@@ -39,6 +40,8 @@ def _account_context(request, unit):
         "payments": Payment.objects.filter(unit=unit).select_related("receipt")[:24],
         "may_collect": has_perm(request.user, P.COLLECT, unit.estate),
         "may_adjust": has_perm(request.user, P.ADJUST, unit.estate),
+        "unit_meters": unit_meters(unit),
+        "may_read_meters": has_perm(request.user, P.READ_METERS, unit.estate),
     }
 
 

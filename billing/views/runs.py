@@ -46,6 +46,7 @@ def home(request):
             "may_collect": estate is not None and has_perm(request.user, P.COLLECT, estate),
             "may_export": estate is not None and has_perm(request.user, "estates.export", estate),
             "may_costs": estate is not None and has_perm(request.user, P.COSTS, estate),
+            "may_read_meters": estate is not None and has_perm(request.user, P.READ_METERS, estate),
         },
     )
 

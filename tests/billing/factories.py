@@ -74,3 +74,53 @@ def issued_bill(unit, period="2026-11", amount="250.60", *, on=None, item=None) 
         allocate(account)  # as issuing does: a prepaid balance draws on the new bill
     bill.refresh_from_db()
     return bill
+
+
+# --- Meters --------------------------------------------------------------------------------
+
+
+def water_item():
+    return FeeItemFactory(name="水费", kind=FeeKind.WATER)
+
+
+class MeterFactory(factory.django.DjangoModelFactory):
+    """A unit's water meter (pass unit=...)."""
+
+    class Meta:
+        model = "billing.Meter"
+
+    unit = factory.SubFactory("tests.factories.UnitFactory")
+    estate = factory.LazyAttribute(lambda o: o.unit.estate if o.unit else None)
+    building = factory.LazyAttribute(lambda o: o.unit.building if o.unit else None)
+    kind = "water"
+    fee_item = factory.LazyFunction(water_item)
+    serial_number = factory.Sequence(lambda n: f"W-{n:05d}")
+    installed_on = dt.date(2025, 1, 1)
+    initial_value = Decimal("0")
+    allocation = ""
+
+
+def reading(meter, period, value, **extra):
+    from billing.models import MeterReading
+
+    return MeterReading.objects.create(
+        meter=meter,
+        estate=meter.estate,
+        period=period,
+        value=Decimal(str(value)),
+        read_on=extra.pop("read_on", dt.date(2026, 1, 1)),
+        source=extra.pop("source", "manual"),
+        **extra,
+    )
+
+
+def meter_objects(unit):
+    """A meter of `unit` with a reading, and a ready import of its estate (the matrix)."""
+    from billing.models import ReadingImport
+
+    meter = MeterFactory(unit=unit)
+    reading(meter, "2026-09", "10")
+    record = ReadingImport.objects.create(
+        estate=unit.estate, original_name="r.csv", status="ready", rows=[]
+    )
+    return meter, record

@@ -10,7 +10,7 @@ from billing.services import payment_record
 from estates import permissions as EP
 from tests.url_rules import A, B, Owner, Public, Staff
 
-from .factories import FeeStandardFactory, issued_bill
+from .factories import FeeStandardFactory, issued_bill, meter_objects
 
 RULES = {
     "billing:home": Staff(BP.VIEW, "any"),
@@ -34,6 +34,18 @@ RULES = {
     "billing:bill_detail": Staff(BP.VIEW),
     "billing:bill_void": Staff(BP.ADJUST),
     "billing:receipt_pdf": Staff(BP.VIEW),
+    "billing:meter_list": Staff(BP.READ_METERS, "current"),
+    "billing:meter_create": Staff(BP.CONFIGURE, "current"),
+    "billing:meter_detail": Staff(BP.READ_METERS),
+    "billing:meter_edit": Staff(BP.CONFIGURE),
+    "billing:meter_read": Staff(BP.READ_METERS),
+    "billing:meter_entry": Staff(BP.READ_METERS),
+    "billing:meter_usage": Staff(BP.READ_METERS, "current"),
+    "billing:meter_usage_compute": Staff(BP.RUN, "current"),
+    "billing:reading_import": Staff(BP.READ_METERS, "current"),
+    "billing:reading_import_template": Staff(BP.READ_METERS, "current"),
+    "billing:reading_import_detail": Staff(BP.READ_METERS),
+    "billing:reading_import_apply": Staff(BP.READ_METERS),
     "portal_billing:bills": Owner(),
     "portal_billing:bill_detail": Owner(),
     "portal_billing:pay_start": Owner(),
@@ -100,6 +112,9 @@ def build(world):
             provider="sandbox",
             started_by=owner,
         )
+    meters, reading_imports = {}, {}
+    for side in (A, B):
+        meters[side], reading_imports[side] = meter_objects(world.unit[side])
     statements, lines, summaries = {}, {}, {}
     for side in (A, B):
         estate = world.estate[side]
@@ -122,6 +137,8 @@ def build(world):
             "statement_pk": statements,
             "line_pk": lines,
             "summary_pk": summaries,
+            "meter_pk": meters,
+            "reading_import_pk": reading_imports,
             "bill_pk": bills,
             "payment_pk": payments,
             "run_pk": runs,
