@@ -328,7 +328,12 @@ class Bill(TimeStampedModel):
         verbose_name_plural = _("bills")
         ordering = ["-period", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "period"], name="bill_one_per_unit_period"),
+            # One monthly bill per unit (the run's); a repair's bill of its own is beside it.
+            models.UniqueConstraint(
+                fields=["unit", "period"],
+                condition=Q(run__isnull=False),
+                name="bill_one_per_unit_period",
+            ),
             models.CheckConstraint(condition=Q(period__regex=PERIOD_RE), name="bill_period_format"),
             models.CheckConstraint(
                 condition=Q(paid__gte=0) & Q(paid__lte=models.F("total")),
@@ -569,3 +574,10 @@ class OnlinePayment(TimeStampedModel):
 
 # Each area of billing keeps its models in a module of this package, imported here so Django
 # and `from billing.models import X` see them. Append one line per area.
+from .repairs import (  # noqa: E402, F401
+    RepairCharge,
+    RepairPriceItem,
+    RepairQuote,
+    RepairQuoteLine,
+    RepairQuoteSignature,
+)
