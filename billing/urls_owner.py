@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import owner
+from .views import owner, repairs_owner
 
 app_name = "portal_billing"
 
@@ -19,4 +19,9 @@ urlpatterns = [
     path("online/<int:online_pk>/sandbox/pay/", owner.sandbox_pay, name="sandbox_pay"),
     path("online/<int:online_pk>/return/", owner.pay_return, name="pay_return"),
     path("notify/sandbox/", owner.provider_notify, name="provider_notify"),
-]
+    # Chargeable repairs, from the owner's ticket page.
+    path("repairs/quotes/<int:quote_pk>/accept/", repairs_owner.quote_accept, name="quote_accept"),
+    path("repairs/quotes/<int:quote_pk>/decline/", repairs_owner.quote_decline,
+         name="quote_decline"),
+    path("repairs/charges/<int:charge_pk>/pay/", repairs_owner.charge_pay, name="charge_pay"),
+]  # fmt: skip

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import accounts, runs, standards
+from .views import accounts, repairs, runs, standards
 
 app_name = "billing"
 
@@ -28,4 +28,17 @@ urlpatterns = [
     path("bills/<int:bill_pk>/", accounts.bill_detail, name="bill_detail"),
     path("bills/<int:bill_pk>/void/", accounts.bill_void, name="bill_void"),
     path("payments/<int:payment_pk>/receipt.pdf", accounts.receipt_pdf, name="receipt_pdf"),
-]
+    # Chargeable repairs: the price list, a ticket's quote, the signature, the final amount.
+    path("repair-prices/", repairs.price_list, name="repair_price_list"),
+    path("repair-prices/new/", repairs.price_create, name="repair_price_create"),
+    path("repair-prices/<int:price_pk>/change/", repairs.price_revise, name="repair_price_revise"),
+    path("repairs/<int:ticket_pk>/quote/lines/", repairs.quote_line_add, name="quote_line_add"),
+    path("repairs/quote-lines/<int:line_pk>/remove/", repairs.quote_line_remove,
+         name="quote_line_remove"),
+    path("repairs/quotes/<int:quote_pk>/send/", repairs.quote_send, name="quote_send"),
+    path("repairs/quotes/<int:quote_pk>/withdraw/", repairs.quote_withdraw, name="quote_withdraw"),
+    path("repairs/quotes/<int:quote_pk>/sign/", repairs.quote_sign, name="quote_sign"),
+    path("repairs/quotes/<int:quote_pk>/signature.png", repairs.quote_signature,
+         name="quote_signature"),
+    path("repairs/<int:ticket_pk>/charge/", repairs.charge_record, name="repair_charge_record"),
+]  # fmt: skip

@@ -11,3 +11,18 @@ from .runs import (  # noqa: F401
     bill_run_start,
 )
 from .standards import fee_item_create, standard_create, standard_revise  # noqa: F401
+from .repairs import (  # noqa: F401
+    quote_accept,
+    quote_accept_signed,
+    quote_decline,
+    quote_line_add,
+    quote_line_remove,
+    quote_send,
+    quote_withdraw,
+    repair_charge_pay_now,
+    repair_charge_post,
+    repair_charge_record,
+    repair_charges_post_for_run,
+    repair_price_create,
+    repair_price_revise,
+)
