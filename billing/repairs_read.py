@@ -32,8 +32,9 @@ def repair_price_versions(item) -> list[RepairPriceItem]:
 
 def upcoming_repair_prices(estate) -> list[RepairPriceItem]:
     return list(
-        RepairPriceItem.objects.filter(estate=estate, effective_from__gt=timezone.localdate())
-        .order_by("effective_from", "code")
+        RepairPriceItem.objects.filter(
+            estate=estate, effective_from__gt=timezone.localdate()
+        ).order_by("effective_from", "code")
     )
 
 

@@ -30,7 +30,9 @@ class RepairPriceForm(forms.Form):
         help_text=_("Labour: the kind of repair it is charged for."),
     )
     name = forms.CharField(label=_("Name"), max_length=80)
-    unit = forms.CharField(label=_("Unit"), max_length=20, help_text=_("e.g. per job, per hour, each"))
+    unit = forms.CharField(
+        label=_("Unit"), max_length=20, help_text=_("e.g. per job, per hour, each")
+    )
     price = forms.DecimalField(
         label=_("Price (CNY)"), min_value=Decimal("0"), max_digits=14, decimal_places=2
     )

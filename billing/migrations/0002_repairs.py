@@ -8,246 +8,556 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0001_initial'),
-        ('estates', '0004_importbatch_claim_lease'),
-        ('maintenance', '0006_ticketphoto_storage_names'),
+        ("billing", "0001_initial"),
+        ("estates", "0004_importbatch_claim_lease"),
+        ("maintenance", "0006_ticketphoto_storage_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RepairCharge',
+            name="RepairCharge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('quoted', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='quoted (CNY)')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='final amount (CNY)')),
-                ('explanation', models.CharField(blank=True, max_length=300, verbose_name='why it differs from the quote')),
-                ('settlement', models.CharField(choices=[('next_bill', 'On the next bill'), ('now', 'Payable at once')], default='next_bill', max_length=20, verbose_name='paid')),
-                ('posted_at', models.DateTimeField(blank=True, null=True, verbose_name='posted at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "quoted",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="quoted (CNY)"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="final amount (CNY)"
+                    ),
+                ),
+                (
+                    "explanation",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="why it differs from the quote"
+                    ),
+                ),
+                (
+                    "settlement",
+                    models.CharField(
+                        choices=[("next_bill", "On the next bill"), ("now", "Payable at once")],
+                        default="next_bill",
+                        max_length=20,
+                        verbose_name="paid",
+                    ),
+                ),
+                (
+                    "posted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="posted at"),
+                ),
             ],
             options={
-                'verbose_name': 'repair charge',
-                'verbose_name_plural': 'repair charges',
+                "verbose_name": "repair charge",
+                "verbose_name_plural": "repair charges",
             },
         ),
         migrations.CreateModel(
-            name='RepairPriceItem',
+            name="RepairPriceItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.SlugField(help_text='Short code of the line, kept across versions.', max_length=20, verbose_name='code')),
-                ('kind', models.CharField(choices=[('labour', 'Labour'), ('material', 'Material')], max_length=20, verbose_name='kind')),
-                ('job_type', models.CharField(blank=True, choices=[('plumbing', 'Plumbing and leaks'), ('electrical', 'Electrical'), ('doors_windows', 'Doors and windows'), ('elevator', 'Elevator'), ('public_facility', 'Public facility'), ('hvac', 'Heating and air conditioning'), ('civil', 'Walls, floors and ceilings'), ('other', 'Other')], help_text='Labour: the kind of repair it is charged for.', max_length=20, verbose_name='job type')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('unit', models.CharField(help_text='e.g. per job, per hour, each', max_length=20, verbose_name='unit')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)], verbose_name='price (CNY)')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Short code of the line, kept across versions.",
+                        max_length=20,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("labour", "Labour"), ("material", "Material")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "job_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("plumbing", "Plumbing and leaks"),
+                            ("electrical", "Electrical"),
+                            ("doors_windows", "Doors and windows"),
+                            ("elevator", "Elevator"),
+                            ("public_facility", "Public facility"),
+                            ("hvac", "Heating and air conditioning"),
+                            ("civil", "Walls, floors and ceilings"),
+                            ("other", "Other"),
+                        ],
+                        help_text="Labour: the kind of repair it is charged for.",
+                        max_length=20,
+                        verbose_name="job type",
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "unit",
+                    models.CharField(
+                        help_text="e.g. per job, per hour, each", max_length=20, verbose_name="unit"
+                    ),
+                ),
+                (
+                    "price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="price (CNY)",
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="reason")),
             ],
             options={
-                'verbose_name': 'repair price',
-                'verbose_name_plural': 'repair prices',
-                'ordering': ['kind', 'job_type', 'code', '-effective_from'],
+                "verbose_name": "repair price",
+                "verbose_name_plural": "repair prices",
+                "ordering": ["kind", "job_type", "code", "-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='RepairQuote',
+            name="RepairQuote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Waiting for the owner'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20, verbose_name='status')),
-                ('total', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='total (CNY)')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('accepted_via', models.CharField(blank=True, choices=[('portal', 'In the owner portal'), ('signature', "Signed on the technician's phone")], max_length=20, verbose_name='accepted')),
-                ('signer_name', models.CharField(blank=True, max_length=50, verbose_name='signed by')),
-                ('decline_reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Waiting for the owner"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="total (CNY)"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                (
+                    "accepted_via",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("portal", "In the owner portal"),
+                            ("signature", "Signed on the technician's phone"),
+                        ],
+                        max_length=20,
+                        verbose_name="accepted",
+                    ),
+                ),
+                (
+                    "signer_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="signed by"),
+                ),
+                (
+                    "decline_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="reason"),
+                ),
             ],
             options={
-                'verbose_name': 'repair quote',
-                'verbose_name_plural': 'repair quotes',
-                'ordering': ['ticket', '-id'],
+                "verbose_name": "repair quote",
+                "verbose_name_plural": "repair quotes",
+                "ordering": ["ticket", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RepairQuoteLine',
+            name="RepairQuoteLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=80, verbose_name='description')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='unit')),
-                ('quantity', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='quantity')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='unit price')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount (CNY)')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='why not from the price list')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=80, verbose_name="description")),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="unit")),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="quantity",
+                    ),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="unit price"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="amount (CNY)"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="why not from the price list"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quote line',
-                'verbose_name_plural': 'quote lines',
-                'ordering': ['quote', 'id'],
+                "verbose_name": "quote line",
+                "verbose_name_plural": "quote lines",
+                "ordering": ["quote", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RepairQuoteSignature',
+            name="RepairQuoteSignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, upload_to=core.attachments.attachment_upload_to, verbose_name='file')),
-                ('original_name', models.CharField(blank=True, max_length=255, verbose_name='original file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='content type')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='size')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255,
+                        upload_to=core.attachments.attachment_upload_to,
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "original_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="original file name"),
+                ),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="size")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
             ],
             options={
-                'verbose_name': 'quote signature',
-                'verbose_name_plural': 'quote signatures',
+                "verbose_name": "quote signature",
+                "verbose_name_plural": "quote signatures",
             },
         ),
         migrations.RemoveConstraint(
-            model_name='bill',
-            name='bill_one_per_unit_period',
+            model_name="bill",
+            name="bill_one_per_unit_period",
         ),
         migrations.AddConstraint(
-            model_name='bill',
-            constraint=models.UniqueConstraint(condition=models.Q(('run__isnull', False)), fields=('unit', 'period'), name='bill_one_per_unit_period'),
+            model_name="bill",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("run__isnull", False)),
+                fields=("unit", "period"),
+                name="bill_one_per_unit_period",
+            ),
         ),
         migrations.AddField(
-            model_name='repaircharge',
-            name='bill',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='repair_charge', to='billing.bill', verbose_name='bill'),
+            model_name="repaircharge",
+            name="bill",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="repair_charge",
+                to="billing.bill",
+                verbose_name="bill",
+            ),
         ),
         migrations.AddField(
-            model_name='repaircharge',
-            name='estate',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.estate', verbose_name='estate'),
+            model_name="repaircharge",
+            name="estate",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="estates.estate",
+                verbose_name="estate",
+            ),
         ),
         migrations.AddField(
-            model_name='repaircharge',
-            name='recorded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
+            model_name="repaircharge",
+            name="recorded_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="recorded by",
+            ),
         ),
         migrations.AddField(
-            model_name='repaircharge',
-            name='ticket',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='repair_charge', to='maintenance.ticket', verbose_name='repair ticket'),
+            model_name="repaircharge",
+            name="ticket",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="repair_charge",
+                to="maintenance.ticket",
+                verbose_name="repair ticket",
+            ),
         ),
         migrations.AddField(
-            model_name='repaircharge',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.unit', verbose_name='unit'),
+            model_name="repaircharge",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="estates.unit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AddField(
-            model_name='repairpriceitem',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
+            model_name="repairpriceitem",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="by",
+            ),
         ),
         migrations.AddField(
-            model_name='repairpriceitem',
-            name='estate',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='repair_prices', to='estates.estate', verbose_name='estate'),
+            model_name="repairpriceitem",
+            name="estate",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="repair_prices",
+                to="estates.estate",
+                verbose_name="estate",
+            ),
         ),
         migrations.AddField(
-            model_name='repairpriceitem',
-            name='previous',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_version', to='billing.repairpriceitem', verbose_name='replaces'),
+            model_name="repairpriceitem",
+            name="previous",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="next_version",
+                to="billing.repairpriceitem",
+                verbose_name="replaces",
+            ),
         ),
         migrations.AddField(
-            model_name='repairquote',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='quoted by'),
+            model_name="repairquote",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="quoted by",
+            ),
         ),
         migrations.AddField(
-            model_name='repairquote',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
+            model_name="repairquote",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="recorded by",
+            ),
         ),
         migrations.AddField(
-            model_name='repairquote',
-            name='estate',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.estate', verbose_name='estate'),
+            model_name="repairquote",
+            name="estate",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="estates.estate",
+                verbose_name="estate",
+            ),
         ),
         migrations.AddField(
-            model_name='repairquote',
-            name='ticket',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='repair_quotes', to='maintenance.ticket', verbose_name='repair ticket'),
+            model_name="repairquote",
+            name="ticket",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="repair_quotes",
+                to="maintenance.ticket",
+                verbose_name="repair ticket",
+            ),
         ),
         migrations.AddField(
-            model_name='repairquote',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.unit', verbose_name='unit'),
+            model_name="repairquote",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="estates.unit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AddField(
-            model_name='repaircharge',
-            name='quote',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='charge', to='billing.repairquote', verbose_name='quote'),
+            model_name="repaircharge",
+            name="quote",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="charge",
+                to="billing.repairquote",
+                verbose_name="quote",
+            ),
         ),
         migrations.AddField(
-            model_name='repairquoteline',
-            name='price_item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='billing.repairpriceitem', verbose_name='price list line'),
+            model_name="repairquoteline",
+            name="price_item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="billing.repairpriceitem",
+                verbose_name="price list line",
+            ),
         ),
         migrations.AddField(
-            model_name='repairquoteline',
-            name='quote',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='billing.repairquote', verbose_name='quote'),
+            model_name="repairquoteline",
+            name="quote",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="lines",
+                to="billing.repairquote",
+                verbose_name="quote",
+            ),
         ),
         migrations.AddField(
-            model_name='repairquotesignature',
-            name='quote',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='signature', to='billing.repairquote', verbose_name='quote'),
+            model_name="repairquotesignature",
+            name="quote",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="signature",
+                to="billing.repairquote",
+                verbose_name="quote",
+            ),
         ),
         migrations.AddField(
-            model_name='repairquotesignature',
-            name='uploaded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by'),
+            model_name="repairquotesignature",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="uploaded by",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repairpriceitem',
-            constraint=models.UniqueConstraint(fields=('estate', 'code', 'version'), name='repairprice_unique_version'),
+            model_name="repairpriceitem",
+            constraint=models.UniqueConstraint(
+                fields=("estate", "code", "version"), name="repairprice_unique_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repairpriceitem',
-            constraint=models.UniqueConstraint(fields=('estate', 'code', 'effective_from'), name='repairprice_one_per_day'),
+            model_name="repairpriceitem",
+            constraint=models.UniqueConstraint(
+                fields=("estate", "code", "effective_from"), name="repairprice_one_per_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repairpriceitem',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='repairprice_price_gte_0'),
+            model_name="repairpriceitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price__gte", 0)), name="repairprice_price_gte_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repairquote',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['draft', 'sent', 'accepted'])), fields=('ticket',), name='repairquote_one_live_per_ticket'),
+            model_name="repairquote",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["draft", "sent", "accepted"])),
+                fields=("ticket",),
+                name="repairquote_one_live_per_ticket",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repairquote',
-            constraint=models.CheckConstraint(condition=models.Q(('total__gte', 0)), name='repairquote_total_gte_0'),
+            model_name="repairquote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total__gte", 0)), name="repairquote_total_gte_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repaircharge',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='repaircharge_amount_gt_0'),
+            model_name="repaircharge",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="repaircharge_amount_gt_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repaircharge',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', models.F('quoted')), models.Q(('explanation', ''), _negated=True), _connector='OR'), name='repaircharge_difference_explained'),
+            model_name="repaircharge",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("amount", models.F("quoted")),
+                    models.Q(("explanation", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="repaircharge_difference_explained",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repaircharge',
-            constraint=models.CheckConstraint(condition=models.Q(('bill__isnull', True), ('posted_at__isnull', False), _connector='OR'), name='repaircharge_posted_with_bill'),
+            model_name="repaircharge",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("bill__isnull", True), ("posted_at__isnull", False), _connector="OR"
+                ),
+                name="repaircharge_posted_with_bill",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repairquoteline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='quoteline_quantity_gt_0'),
+            model_name="repairquoteline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="quoteline_quantity_gt_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repairquoteline',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_price__gte', 0)), name='quoteline_price_gte_0'),
+            model_name="repairquoteline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit_price__gte", 0)), name="quoteline_price_gte_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repairquoteline',
-            constraint=models.CheckConstraint(condition=models.Q(('price_item__isnull', False), models.Q(('reason', ''), _negated=True), _connector='OR'), name='quoteline_free_line_has_reason'),
+            model_name="repairquoteline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("price_item__isnull", False),
+                    models.Q(("reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="quoteline_free_line_has_reason",
+            ),
         ),
     ]

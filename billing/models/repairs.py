@@ -60,9 +60,7 @@ class RepairPriceItem(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=80)
     unit = models.CharField(_("unit"), max_length=20, help_text=_("e.g. per job, per hour, each"))
-    price = models.DecimalField(
-        _("price (CNY)"), **MONEY, validators=[MinValueValidator(0)]
-    )
+    price = models.DecimalField(_("price (CNY)"), **MONEY, validators=[MinValueValidator(0)])
     effective_from = models.DateField(_("effective from"))
     version = models.PositiveIntegerField(_("version"), default=1)
     previous = models.OneToOneField(
@@ -168,6 +166,10 @@ class RepairQuote(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("maintenance:ticket_detail", kwargs={"ticket_pk": self.ticket_id})
+
+    @property
+    def badge(self) -> str:
+        return QUOTE_STATUS_COLOURS.get(self.status, "secondary")
 
 
 class RepairQuoteLine(models.Model):

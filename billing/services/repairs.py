@@ -101,7 +101,9 @@ def repair_price_create(
                     created_by=actor,
                 )
         except IntegrityError:
-            raise DomainError(_("A version of this price already takes effect on that day.")) from None
+            raise DomainError(
+                _("A version of this price already takes effect on that day.")
+            ) from None
         record_event(
             item,
             actor=actor,
@@ -126,7 +128,10 @@ def repair_price_revise(*, item: RepairPriceItem, actor, reason: str, **values) 
 
 def _ticket_locked(ticket_id, actor) -> Ticket:
     ticket = (
-        Ticket.objects.for_user(actor).select_for_update().select_related("estate").get(pk=ticket_id)
+        Ticket.objects.for_user(actor)
+        .select_for_update()
+        .select_related("estate")
+        .get(pk=ticket_id)
     )
     require(actor, P.QUOTE, ticket.estate)
     return ticket
@@ -277,9 +282,7 @@ def _decide(quote, actor, slug, **fields) -> RepairQuote:
     quote.status, quote.decided_at, quote.decided_by = transition.to_state, timezone.now(), actor
     for name, value in fields.items():
         setattr(quote, name, value)
-    quote.save(
-        update_fields=["status", "decided_at", "decided_by", *fields.keys(), "updated_at"]
-    )
+    quote.save(update_fields=["status", "decided_at", "decided_by", *fields.keys(), "updated_at"])
     record_event(
         quote,
         actor=actor,
@@ -337,7 +340,10 @@ def quote_withdraw(*, quote_id, actor) -> RepairQuote:
         quote.status = transition.to_state
         quote.save(update_fields=["status", "updated_at"])
         record_event(
-            quote, actor=actor, verb="repair_quote_withdrawn", changes={"status": [old, "withdrawn"]}
+            quote,
+            actor=actor,
+            verb="repair_quote_withdrawn",
+            changes={"status": [old, "withdrawn"]},
         )
     return quote
 
@@ -359,17 +365,14 @@ def start_guard(ticket, slug, actor):
         return None
     if quote.status == QuoteStatus.DRAFT:
         return _(
-            "This repair is chargeable: send the quote to the owner and start once they "
-            "accept it."
+            "This repair is chargeable: send the quote to the owner and start once they accept it."
         )
     if quote.status == QuoteStatus.SENT:
         return _(
             "This repair is chargeable: the owner has not accepted the quote yet (in the "
             "portal, or by signing on your phone)."
         )
-    return _(
-        "The owner declined the quote: make a new one, or withdraw it if the repair is free."
-    )
+    return _("The owner declined the quote: make a new one, or withdraw it if the repair is free.")
 
 
 # --- The final amount and its charge ----------------------------------------------------
@@ -429,7 +432,7 @@ def repair_charge_record(
             note=charge.explanation,
         )
         if settlement == ChargeSettlement.NOW:
-            repair_charge_post(charge_id=charge.pk)
+            charge = repair_charge_post(charge_id=charge.pk)
     return charge
 
 
@@ -441,9 +444,11 @@ def repair_charge_post(*, charge_id, period: str | None = None, due_date=None) -
     """Post the charge to the unit's account once: a bill of its own (issued), its charge
     entry in the ledger, prepaid balances applied to it. Called again: nothing new."""
     with transaction.atomic():
-        charge = RepairCharge.objects.select_for_update().select_related(
-            "unit__estate", "ticket"
-        ).get(pk=charge_id)
+        charge = (
+            RepairCharge.objects.select_for_update()
+            .select_related("unit__estate", "ticket")
+            .get(pk=charge_id)
+        )
         if charge.bill_id is not None:
             return charge
         account = account_lock(charge.unit)
@@ -470,9 +475,7 @@ def repair_charge_post(*, charge_id, period: str | None = None, due_date=None) -
         charge.bill, charge.posted_at = bill, now
         charge.save(update_fields=["bill", "posted_at", "updated_at"])
         allocate(account)  # a prepaid balance pays it
-        record_event(
-            charge, actor=None, verb="repair_charge_posted", changes={"bill": bill.pk}
-        )
+        record_event(charge, actor=None, verb="repair_charge_posted", changes={"bill": bill.pk})
     return charge
 
 

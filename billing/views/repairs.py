@@ -36,7 +36,6 @@ from ..repairs_read import (
 )
 from .common import choose_estate
 
-
 # --- The price list ------------------------------------------------------------------------
 
 
