@@ -4,13 +4,14 @@ and the charge (paid / unpaid) on the owner's page. Repairs of common parts (no 
 never charged to an owner: no panel."""
 
 from estates.permissions import has_perm
+from maintenance.choices import Status
 
 from . import permissions as P
 from . import transitions as T
 from .choices import QuoteStatus
 from .forms.repairs import DeclineForm, FreeLineForm, QuoteLineForm
 from .repairs_read import live_quote, repair_prices_in_force, ticket_charge, ticket_quotes
-from .services.repairs import CHARGEABLE, QUOTABLE
+from .services.repairs import CHARGEABLE, QUOTABLE, start_guard
 
 
 def _charge_state(charge) -> str:
@@ -44,6 +45,10 @@ def staff_ticket_panel(request, ticket):
         "charge": charge,
         "charge_state": _charge_state(charge),
         "may_quote": may_quote,
+        # Why "Start the repair" waits, before anyone presses it.
+        "start_blocked": (
+            start_guard(ticket, "start", user) if ticket.status == Status.ON_SITE else None
+        ),
         "building": building,
         "line_form": QuoteLineForm(prices=prices) if prices else None,
         "free_form": FreeLineForm() if building else None,

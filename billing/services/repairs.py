@@ -264,6 +264,7 @@ def quote_send(*, quote_id, actor) -> RepairQuote:
             quote, actor=actor, verb="repair_quote_sent", changes={"total": str(quote.total)}
         )
         ticket = quote.ticket
+        _on_ticket(quote, actor, "repair_quote_sent")
         notify(
             recipients=_owner_users(ticket),
             title=texts.gettext(
@@ -274,6 +275,13 @@ def quote_send(*, quote_id, actor) -> RepairQuote:
             url=reverse("repairs:ticket_detail", kwargs={"ticket_pk": ticket.pk}),
         )
     return quote
+
+
+def _on_ticket(quote, actor, verb, note="") -> None:
+    """The quote's steps on the ticket's own timeline too (the staff ticket page)."""
+    record_event(
+        quote.ticket, actor=actor, verb=verb, changes={"quote": str(quote.total)}, note=note
+    )
 
 
 def _decide(quote, actor, slug, **fields) -> RepairQuote:
@@ -290,6 +298,7 @@ def _decide(quote, actor, slug, **fields) -> RepairQuote:
         changes={"status": [str(old), str(quote.status)], "total": str(quote.total)},
         note=fields.get("decline_reason", "") or fields.get("signer_name", ""),
     )
+    _on_ticket(quote, actor, f"repair_quote_{transition.to_state}", fields.get("signer_name", ""))
     return quote
 
 
@@ -345,6 +354,7 @@ def quote_withdraw(*, quote_id, actor) -> RepairQuote:
             verb="repair_quote_withdrawn",
             changes={"status": [old, "withdrawn"]},
         )
+        _on_ticket(quote, actor, "repair_quote_withdrawn")
     return quote
 
 

@@ -388,3 +388,28 @@ def test_a_common_part_repair_has_no_charge_panel(world, login):
     ticket = report(world, unit=None, building=world.building)
     page = login(world.manager).get(ticket_url(ticket)).content.decode()
     assert "repair-charge-panel" not in page
+
+
+def test_the_ticket_page_says_why_start_waits_and_the_timeline_has_the_quote(world, login):
+    quote = sent_quote(world)
+    client = login(tech(world))
+    page = client.get(ticket_url(quote.ticket)).content.decode()
+    assert 'data-testid="start-blocked"' in page
+    services.quote_accept(quote_id=quote.pk, actor=world.owner)
+    page = client.get(ticket_url(quote.ticket)).content.decode()
+    assert 'data-testid="start-blocked"' not in page
+    assert "Quote sent to the owner" in page and "Quote accepted" in page  # the timeline
+
+
+def test_the_publication_in_chinese_names_the_repair_price_list(world, login):
+    from .test_pdfs import _zh
+
+    price_list(world)
+    client = _zh(login(world.owner))
+    page = client.get(reverse("portal_billing:standards")).content.decode()
+    assert "维修价目表" in page and "水管维修人工" in page
+    response = client.get(
+        reverse("portal_billing:standards_pdf", kwargs={"estate_pk": world.estate.pk})
+    )
+    text = pdf_text(response.content)
+    assert "维修价目表" in text and "人工费" in text and "材料" in text and "¥35.50/次" in text
