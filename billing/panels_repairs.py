@@ -8,17 +8,21 @@ from maintenance.choices import Status
 
 from . import permissions as P
 from . import transitions as T
-from .choices import QuoteStatus
+from .choices import BillStatus, QuoteStatus
 from .forms.repairs import DeclineForm, FreeLineForm, QuoteLineForm
 from .repairs_read import live_quote, repair_prices_in_force, ticket_charge, ticket_quotes
 from .services.repairs import CHARGEABLE, QUOTABLE, start_guard
 
 
-def _charge_state(charge) -> str:
+def charge_state(charge) -> str:
+    """ "pending" (waits for the next bill run), "unpaid", "paid", or "void" (its bill was
+    voided with a credit note); "" without a charge."""
     if charge is None:
         return ""
     if charge.bill_id is None:
-        return "pending"  # waits for the next bill run
+        return "pending"
+    if charge.bill.status == BillStatus.VOID:
+        return "void"
     return "paid" if charge.is_paid else "unpaid"
 
 
@@ -43,7 +47,7 @@ def staff_ticket_panel(request, ticket):
         "live": live,
         "older": [q for q in quotes if q is not live],
         "charge": charge,
-        "charge_state": _charge_state(charge),
+        "charge_state": charge_state(charge),
         "may_quote": may_quote,
         # Why "Start the repair" waits, before anyone presses it.
         "start_blocked": (
@@ -78,7 +82,7 @@ def owner_ticket_panel(request, ticket):
         "template": "billing/partials/repair_owner_panel.html",
         "quote": live,
         "charge": charge,
-        "charge_state": _charge_state(charge),
+        "charge_state": charge_state(charge),
         "may_decide": live is not None and live.status == QuoteStatus.SENT,
         "decline_form": DeclineForm(),
     }

@@ -20,7 +20,7 @@ from core.errors import DomainError
 from core.money import money, money_sum
 from core.notifications import notify
 from estates.choices import OccupancyRole
-from estates.models import Occupancy
+from estates.models import Occupancy, Unit
 from estates.permissions import require
 from maintenance.choices import OPEN_STATUSES, Status
 from maintenance.models import Ticket
@@ -509,5 +509,8 @@ def repair_charge_pay_now(*, charge_id, actor):
     from .online import online_payment_start
 
     charge = RepairCharge.objects.for_owner(actor).get(pk=charge_id)
+    if not Unit.objects.for_owner(actor).filter(pk=charge.unit_id).exists():
+        # Whoever reported it sees the charge; the unit's bills are its occupants' to pay.
+        raise DomainError(_("The unit's owner pays its repairs online."))
     charge = repair_charge_post(charge_id=charge.pk)
     return online_payment_start(bill_id=charge.bill_id, actor=actor)

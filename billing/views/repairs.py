@@ -28,6 +28,7 @@ from ..forms.repairs import (
     RepairPriceForm,
 )
 from ..models import RepairPriceItem, RepairQuote, RepairQuoteLine
+from ..panels_repairs import charge_state
 from ..repairs_read import (
     repair_price_versions,
     repair_prices_in_force,
@@ -294,6 +295,7 @@ def charge_record(request, ticket_pk):
     if ticket.unit_id is None:
         raise PermissionDenied  # a common part is never charged to an owner
     quote = RepairQuote.objects.filter(ticket=ticket, status=QuoteStatus.ACCEPTED).first()
+    charge = ticket_charge(ticket)
     initial = {"amount": quote.total} if quote else {}
     form = ChargeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -314,7 +316,8 @@ def charge_record(request, ticket_pk):
             "ticket": ticket,
             "quote": quote,
             "lines": quote.lines.all() if quote else [],
-            "charge": ticket_charge(ticket),
+            "charge": charge,
+            "charge_state": charge_state(charge),
             "form": form,
         },
     )

@@ -413,3 +413,13 @@ def test_the_publication_in_chinese_names_the_repair_price_list(world, login):
     )
     text = pdf_text(response.content)
     assert "维修价目表" in text and "人工费" in text and "材料" in text and "¥35.50/次" in text
+
+
+def test_a_voided_repair_bill_is_not_shown_as_payable(world, login):
+    ticket, quote = completed_with_accepted_quote(world)
+    charge = services.repair_charge_record(
+        ticket_id=ticket.pk, actor=tech(world), amount=quote.total, settlement=ChargeSettlement.NOW
+    )
+    services.bill_void(bill_id=charge.bill_id, reason="免收", actor=world.manager)
+    page = login(world.owner).get(owner_ticket_url(ticket)).content.decode()
+    assert 'data-testid="charge-pay"' not in page and "Void" in page
