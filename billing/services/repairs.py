@@ -443,6 +443,15 @@ def repair_charge_record(
         )
         if settlement == ChargeSettlement.NOW:
             charge = repair_charge_post(charge_id=charge.pk)
+        notify(
+            recipients=_owner_users(ticket),
+            title=texts.gettext(
+                "Repair %(number)s: ¥%(amount)s to pay",
+                number=ticket.number,
+                amount=str(amount),
+            ),
+            url=reverse("repairs:ticket_detail", kwargs={"ticket_pk": ticket.pk}),
+        )
     return charge
 
 

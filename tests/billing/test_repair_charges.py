@@ -340,6 +340,8 @@ def test_paid_online_at_once_then_the_ticket_shows_paid(world, login):
         ticket_id=ticket.pk, actor=tech(world), amount=quote.total, settlement=ChargeSettlement.NOW
     )
     assert charge.bill_id is not None  # payable at once: posted now
+    titles = [str(n.title) for n in world.owner.notifications.order_by("id")]
+    assert titles[-1] == f"Repair {ticket.number}: ¥60.20 to pay"
     client = login(world.owner)
     page = client.get(owner_ticket_url(ticket)).content.decode()
     assert 'data-testid="charge-pay"' in page and "Unpaid" in page
