@@ -44,6 +44,7 @@ class BillingConfig(AppConfig):
                 order=61,
             )
         )
+        self._ready_repairs()
         VERB_LABELS.update(
             {
                 "fee_item_created": _("Fee item created"),
@@ -75,6 +76,33 @@ class BillingConfig(AppConfig):
                 "meter_reading_corrected": _("Meter reading corrected"),
                 "meter_readings_imported": _("Meter readings imported"),
                 "meter_usage_computed": _("Usage computed from the meter readings"),
+            }
+        )
+
+    def _ready_repairs(self):
+        """Chargeable repairs: billing's panels on a ticket's pages and its guard of
+        "start the repair" (maintenance asks its registries; it imports no billing)."""
+        from core.audit import VERB_LABELS
+        from maintenance.guards import register_transition_guard
+        from maintenance.panels import register_owner_ticket_panel, register_ticket_panel
+
+        from .panels_repairs import owner_ticket_panel, staff_ticket_panel
+        from .services.repairs import start_guard
+
+        register_ticket_panel(staff_ticket_panel)
+        register_owner_ticket_panel(owner_ticket_panel)
+        register_transition_guard(start_guard)
+        VERB_LABELS.update(
+            {
+                "repair_price_created": _("Repair price created"),
+                "repair_price_revised": _("Repair price changed (new version)"),
+                "repair_quote_started": _("Quote started"),
+                "repair_quote_sent": _("Quote sent to the owner"),
+                "repair_quote_accepted": _("Quote accepted"),
+                "repair_quote_declined": _("Quote declined"),
+                "repair_quote_withdrawn": _("Quote withdrawn"),
+                "repair_charge_recorded": _("Final amount of the repair recorded"),
+                "repair_charge_posted": _("Repair charged to the unit's account"),
             }
         )
 

@@ -116,3 +116,39 @@ READING_IMPORT_COLOURS = {
     ReadingImportStatus.READY: "info",
     ReadingImportStatus.APPLIED: "success",
 }
+# --- Chargeable repairs (billing/models/repairs.py) -------------------------------------
+
+
+class PriceKind(models.TextChoices):
+    LABOUR = "labour", _("Labour")
+    MATERIAL = "material", _("Material")
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Waiting for the owner")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+QUOTE_STATUS_COLOURS = {
+    QuoteStatus.DRAFT: "secondary",
+    QuoteStatus.SENT: "warning",
+    QuoteStatus.ACCEPTED: "success",
+    QuoteStatus.DECLINED: "danger",
+    QuoteStatus.WITHDRAWN: "dark",
+}
+
+# A quote in one of these holds the work back (the ticket is chargeable, not yet agreed).
+QUOTE_PENDING = (QuoteStatus.DRAFT, QuoteStatus.SENT, QuoteStatus.DECLINED)
+
+
+class AcceptedVia(models.TextChoices):
+    PORTAL = "portal", _("In the owner portal")
+    SIGNATURE = "signature", _("Signed on the technician's phone")
+
+
+class ChargeSettlement(models.TextChoices):
+    NEXT_BILL = "next_bill", _("On the next bill")
+    NOW = "now", _("Payable at once")

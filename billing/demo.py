@@ -67,6 +67,28 @@ def _finance(estate):
     return membership.user if membership else None
 
 
+# The repair price list (维修收费标准): labour by job type, common materials.
+REPAIR_PRICES = [
+    ("L-PLUMB", "labour", "plumbing", "水管维修人工", "次", "35.00"),
+    ("L-ELEC", "labour", "electrical", "电路维修人工", "次", "40.00"),
+    ("L-DOOR", "labour", "doors_windows", "门窗维修人工", "次", "30.00"),
+    ("M-VALVE", "material", "", "角阀", "个", "25.00"),
+    ("M-SWITCH", "material", "", "开关面板", "个", "18.00"),
+    ("M-PIPE", "material", "", "PPR水管", "米", "12.50"),
+]
+
+
+def seed_repair_prices(estate, actor, start) -> int:
+    from .services import repair_price_create
+
+    for code, kind, job_type, name, unit, price in REPAIR_PRICES:
+        repair_price_create(
+            estate=estate, code=code, kind=kind, job_type=job_type, name=name, unit=unit,
+            price=price, effective_from=start, actor=actor,
+        )  # fmt: skip
+    return len(REPAIR_PRICES)
+
+
 def seed_billing(estate, *, rng) -> int:
     if FeeStandard.objects.filter(estate=estate).exists():
         return 0
@@ -74,7 +96,7 @@ def seed_billing(estate, *, rng) -> int:
     if actor is None:
         return 0
     start = dt.date(timezone.localdate().year, 1, 1)
-    created = 0
+    created = seed_repair_prices(estate, actor, start)
     for kind, name, method, price, kinds, tiers in ITEMS:
         item, _ = FeeItem.objects.get_or_create(estate=None, name=name, defaults={"kind": kind})
         standard_create(

@@ -16,3 +16,10 @@ ROLE_PERMISSIONS = {
     Role.TECHNICIAN: {READ_METERS},  # who walks the meters
     Role.CUSTOMER_SERVICE: {VIEW},
 }
+
+# Chargeable repairs: build a repair's quote from the price list, take the owner's signature
+# on the phone, record the final amount. Granted beside the roles' other permissions.
+QUOTE = "billing.quote"
+
+for _role in (Role.MANAGER, Role.FINANCE, Role.CUSTOMER_SERVICE, Role.TECHNICIAN):
+    ROLE_PERMISSIONS.setdefault(_role, set()).add(QUOTE)

@@ -87,3 +87,26 @@ def check(table: dict[str, Transition], slug: str, actor, obj) -> Transition:
 def available(table: dict[str, Transition], user, obj) -> list[Transition]:
     """Actions with a permission (the buttons) the user may take on obj now."""
     return [t for t in table.values() if t.permission is not None and t.allows(user, obj)]
+
+
+# --- A repair's quote (billing/services/repairs.py) ---------------------------------------
+
+from .choices import QuoteStatus as Q  # noqa: E402
+
+QUOTE: dict[str, Transition] = {
+    t.slug: t
+    for t in (
+        _t("send", gettext_lazy("Send to the owner"), [Q.DRAFT], Q.SENT, P.QUOTE),
+        # Accepted or declined by the owner in the portal (no staff permission), or
+        # signed on the technician's phone (the quote permission, checked by its service).
+        _t("accept", gettext_lazy("Accept"), [Q.SENT], Q.ACCEPTED, None),
+        _t("decline", gettext_lazy("Decline"), [Q.SENT], Q.DECLINED, None),
+        _t(
+            "withdraw",
+            gettext_lazy("Withdraw (the repair is free)"),
+            [Q.DRAFT, Q.SENT, Q.DECLINED],
+            Q.WITHDRAWN,
+            P.QUOTE,
+        ),
+    )
+}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import owner, transparency
+from .views import owner, repairs_owner, transparency
 
 app_name = "portal_billing"
 
@@ -22,4 +22,9 @@ urlpatterns = [
     path("transparency/", transparency.summaries, name="summaries"),
     path("transparency/<int:summary_pk>/", transparency.summary_detail, name="summary_detail"),
     path("transparency/<int:summary_pk>/summary.pdf", transparency.summary_pdf, name="summary_pdf"),
-]
+    # Chargeable repairs, from the owner's ticket page.
+    path("repairs/quotes/<int:quote_pk>/accept/", repairs_owner.quote_accept, name="quote_accept"),
+    path("repairs/quotes/<int:quote_pk>/decline/", repairs_owner.quote_decline,
+         name="quote_decline"),
+    path("repairs/charges/<int:charge_pk>/pay/", repairs_owner.charge_pay, name="charge_pay"),
+]  # fmt: skip

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import accounts, bank, costs, exports, meter_imports, meters, runs, standards
+from .views import accounts, bank, costs, exports, meter_imports, meters, repairs, runs, standards
 
 app_name = "billing"
 
@@ -77,4 +77,17 @@ urlpatterns = [
         meter_imports.reading_import_apply,
         name="reading_import_apply",
     ),
-]
+    # Chargeable repairs: the price list, a ticket's quote, the signature, the final amount.
+    path("repair-prices/", repairs.price_list, name="repair_price_list"),
+    path("repair-prices/new/", repairs.price_create, name="repair_price_create"),
+    path("repair-prices/<int:price_pk>/change/", repairs.price_revise, name="repair_price_revise"),
+    path("repairs/<int:ticket_pk>/quote/lines/", repairs.quote_line_add, name="quote_line_add"),
+    path("repairs/quote-lines/<int:line_pk>/remove/", repairs.quote_line_remove,
+         name="quote_line_remove"),
+    path("repairs/quotes/<int:quote_pk>/send/", repairs.quote_send, name="quote_send"),
+    path("repairs/quotes/<int:quote_pk>/withdraw/", repairs.quote_withdraw, name="quote_withdraw"),
+    path("repairs/quotes/<int:quote_pk>/sign/", repairs.quote_sign, name="quote_sign"),
+    path("repairs/quotes/<int:quote_pk>/signature.png", repairs.quote_signature,
+         name="quote_signature"),
+    path("repairs/<int:ticket_pk>/charge/", repairs.charge_record, name="repair_charge_record"),
+]  # fmt: skip

@@ -366,11 +366,6 @@ class CompleteForm(ActionForm):
         initial=Decimal("0"),
         required=False,
     )
-    chargeable = forms.BooleanField(
-        label=_("Charged to the owner"),
-        required=False,
-        help_text=_("Repairs inside the unit are paid by the owner; common parts are a cost."),
-    )
     after_photos = PhotosField(
         label=_("Photos after the repair"),
         required=True,
@@ -380,8 +375,6 @@ class CompleteForm(ActionForm):
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, ticket=ticket, **kwargs)
-        if "chargeable" not in self.initial:
-            self.initial["chargeable"] = ticket.unit_id is not None
         self.materials = MaterialFormSet(
             self.data if self.is_bound else None,
             prefix="materials",

@@ -328,7 +328,12 @@ class Bill(TimeStampedModel):
         verbose_name_plural = _("bills")
         ordering = ["-period", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "period"], name="bill_one_per_unit_period"),
+            # One monthly bill per unit (the run's); a repair's bill of its own is beside it.
+            models.UniqueConstraint(
+                fields=["unit", "period"],
+                condition=Q(run__isnull=False),
+                name="bill_one_per_unit_period",
+            ),
             models.CheckConstraint(condition=Q(period__regex=PERIOD_RE), name="bill_period_format"),
             models.CheckConstraint(
                 condition=Q(paid__gte=0) & Q(paid__lte=models.F("total")),
@@ -577,3 +582,10 @@ class OnlinePayment(TimeStampedModel):
 from .bank import BankLine, BankStatement  # noqa: E402, F401
 from .costs import CostRecord, TransparencySummary  # noqa: E402, F401
 from .meters import Meter, MeterReading, ReadingImport  # noqa: E402, F401
+from .repairs import (  # noqa: E402, F401
+    RepairCharge,
+    RepairPriceItem,
+    RepairQuote,
+    RepairQuoteLine,
+    RepairQuoteSignature,
+)

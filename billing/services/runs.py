@@ -32,6 +32,7 @@ from ..transitions import BILL, RUN, check
 from .ledger import account_lock as _account_lock
 from .ledger import accounts_ensure, allocate
 from .notices import notify_bills_issued
+from .repairs import repair_charges_post_for_run
 
 BATCH = 5000
 DUE_DAYS = 15
@@ -315,4 +316,6 @@ def bill_run_issue_batches(*, run_id) -> BillRun:
                 run, actor=None, verb="bill_run_issued", changes={"issued_count": run.issued_count}
             )
             notify_bills_issued(run)  # inbox rows now; their e-mails after the commit
+            # Chargeable repairs waiting for the next bill are billed with this run.
+            repair_charges_post_for_run(run)
     return run

@@ -9,6 +9,7 @@ from core.pdf import pdf_response, render_pdf
 
 from ..choices import Method
 from ..numerals import amount_in_capitals
+from ..repairs_read import repair_prices_in_force
 from ..selectors import standards_in_force, statement
 from .common import company_name
 
@@ -79,7 +80,12 @@ def standards_context(estate):
     standards = standards_in_force(estate)
     for standard in standards:
         standard.how = how_computed(standard)
-    return {"estate": estate, "standards": standards, "today": timezone.localdate()}
+    return {
+        "estate": estate,
+        "standards": standards,
+        "repair_prices": repair_prices_in_force(estate),
+        "today": timezone.localdate(),
+    }
 
 
 def standards_response(request, estate):

@@ -9,6 +9,7 @@ from estates.models import Estate
 from estates.permissions import has_perm
 
 from ..board_cache import estates_changed
+from ..guards import check_guards
 from ..models import Ticket
 from ..transitions import OWNER, OWNER_ACTIONS, STAFF_ACTIONS, Transition, check_actor, check_state
 
@@ -28,6 +29,7 @@ def _locked(ticket_id, actor, transition: Transition, *, version):
             )
         )
     check_state(transition, actor, ticket)
+    check_guards(ticket, transition.slug, actor)  # the rules other apps registered
     return ticket
 
 

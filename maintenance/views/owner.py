@@ -32,6 +32,7 @@ from ..choices import Status as S
 from ..deadlines import DEADLINES
 from ..forms_owner import COMMON_AREA, ReportForm
 from ..models import Ticket
+from ..panels import owner_ticket_panels
 
 PAGE_SIZE = 20
 
@@ -325,6 +326,7 @@ def ticket_detail(request, ticket_pk):
             for action in transitions.available(request.user, ticket, transitions.OWNER)
         },
         "urge_next": _urge_next(ticket),
+        "panels": owner_ticket_panels(request, ticket),
     }
     return render(request, "maintenance/owner/ticket_detail.html", context)
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 
-from core.audit import timeline_for
+from core.audit import VERB_LABELS, timeline_for
 
 from ..choices import Category, Channel, Deadline, Priority
 from ..choices import Status as S
@@ -59,7 +59,8 @@ def staff_timeline(ticket):
     """The audit trail in words, with the sweep's warnings and escalations."""
     events = list(timeline_for(ticket))
     for event in events:
-        event.label = VERBS.get(event.verb, event.verb)
+        # The apps above may record on a ticket too; their verbs are in core's registry.
+        event.label = VERBS.get(event.verb) or VERB_LABELS.get(event.verb, event.verb)
         for field, labels in CHANGE_LABELS.items():
             change = event.changes.get(field) if isinstance(event.changes, dict) else None
             if isinstance(change, list) and len(change) == 2:

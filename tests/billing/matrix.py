@@ -83,6 +83,20 @@ RULES = {
     "portal_billing:summaries": Owner(),
     "portal_billing:summary_detail": Owner(),
     "portal_billing:summary_pdf": Owner(),
+    # Chargeable repairs (tests/billing/test_repair_charges.py)
+    "billing:repair_price_list": Staff(BP.VIEW, "current"),
+    "billing:repair_price_create": Staff(BP.CONFIGURE, "current"),
+    "billing:repair_price_revise": Staff(BP.CONFIGURE),
+    "billing:quote_line_add": Staff(BP.QUOTE),
+    "billing:quote_line_remove": Staff(BP.QUOTE),
+    "billing:quote_send": Staff(BP.QUOTE),
+    "billing:quote_withdraw": Staff(BP.QUOTE),
+    "billing:quote_sign": Staff(BP.QUOTE),
+    "billing:quote_signature": Staff(BP.QUOTE),
+    "billing:repair_charge_record": Staff(BP.QUOTE),
+    "portal_billing:quote_accept": Owner(),
+    "portal_billing:quote_decline": Owner(),
+    "portal_billing:charge_pay": Owner(),
 }
 
 REDIRECTORS = {"portal_billing:pay_return"}
@@ -132,6 +146,7 @@ def build(world):
         summaries[side] = TransparencySummary.objects.create(
             estate=estate, year=2026, quarter=3, status=SummaryStatus.PUBLISHED
         )
+    _build_repairs(world)
     world.extra.update(
         {
             "statement_pk": statements,
@@ -145,4 +160,48 @@ def build(world):
             "standard_pk": standards,
             "online_pk": online,
         }
+    )
+
+
+def _build_repairs(world):
+    """Per side: a repair price, the ticket's accepted quote (a line, a signature) and its
+    final charge, not yet posted."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from billing.models import (
+        RepairCharge,
+        RepairPriceItem,
+        RepairQuote,
+        RepairQuoteLine,
+        RepairQuoteSignature,
+    )
+
+    prices, quotes, lines, charges = {}, {}, {}, {}
+    for side in (A, B):
+        estate, ticket = world.estate[side], world.ticket[side]
+        prices[side] = RepairPriceItem.objects.create(
+            estate=estate, code="L-1", kind="labour", job_type="plumbing", name="水管维修人工",
+            unit="次", price="35.50", effective_from=dt.date(2026, 1, 1),
+        )  # fmt: skip
+        quotes[side] = RepairQuote.objects.create(
+            estate=estate, ticket=ticket, unit=ticket.unit, status="accepted", total="35.50",
+            accepted_via="signature", signer_name="王小明",
+        )  # fmt: skip
+        lines[side] = RepairQuoteLine.objects.create(
+            quote=quotes[side], price_item=prices[side], description="水管维修人工", unit="次",
+            quantity=1, unit_price="35.50", amount="35.50",
+        )  # fmt: skip
+        RepairQuoteSignature.objects.create(
+            quote=quotes[side],
+            content_type="image/png",
+            file=ContentFile(b"\x89PNG\r\n\x1a\n", name="s.png"),
+        )
+        charges[side] = RepairCharge.objects.create(
+            estate=estate, ticket=ticket, unit=ticket.unit, quote=quotes[side], quoted="35.50",
+            amount="35.50",
+        )  # fmt: skip
+    world.extra.update(
+        {"price_pk": prices, "quote_pk": quotes, "line_pk": lines, "charge_pk": charges}
     )

@@ -163,7 +163,6 @@ def test_leak_reported_repaired_and_rated(world, new_context, tmp_path):
     material.nth(1).fill("2")
     material.nth(2).fill("15.50")
     complete.locator("input[name=labour_amount]").fill("60")
-    expect(complete.locator("input[name=chargeable]")).to_be_checked()  # inside the unit
     complete.locator("input[type=file][name=after_photos]").set_input_files(
         str(png_file(tmp_path, "after.png", color=(40, 170, 80)))
     )
@@ -177,7 +176,8 @@ def test_leak_reported_repaired_and_rated(world, new_context, tmp_path):
     assert ticket.work_done == WORK_DONE
     assert ticket.photos.filter(kind=PhotoKind.AFTER).count() == 1
     assert ticket.photos.filter(kind=PhotoKind.SIGNATURE).count() == 1
-    assert (ticket.chargeable, ticket.amount) == (True, Decimal("91.00"))  # 2 × 15.50 + 60
+    # The repair's cost; an owner's charge comes from billing's accepted quote.
+    assert (ticket.chargeable, ticket.amount) == (False, Decimal("91.00"))  # 2 × 15.50 + 60
     fits_the_phone(tech)
     assert bad_responses(tech) == []
 
