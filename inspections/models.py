@@ -293,10 +293,13 @@ class RoundQuerySet(EstateScopedQuerySet):
                 "estate_id", "role"
             )
         )
-        open_to = Q(plan__assignees=user)
+        # The plans naming the user as a subquery, not a join: a join needs DISTINCT, which
+        # makes PostgreSQL sort every candidate round by all its columns.
+        named_in = Plan.assignees.through.objects.filter(user=user).values("plan_id")
+        open_to = Q(plan_id__in=named_in)
         for estate_id, role in roles.items():
             open_to |= Q(estate_id=estate_id, role=role)
-        return self.filter(mine | (Q(assignee__isnull=True) & open_to)).distinct()
+        return self.filter(mine | (Q(assignee__isnull=True) & open_to))
 
 
 class Round(TimeStampedModel):
