@@ -357,6 +357,14 @@ class Round(TimeStampedModel):
                 condition=Q(status__in=["scheduled", "in_progress"]),
             ),
             models.Index(fields=["assignee", "window_start"], name="round_assignee_idx"),
+            # The inspector's today page: rounds still to walk, oldest first. Without it the
+            # page walks round_estate_idx from the estate's first round past all history.
+            models.Index(
+                fields=["estate", "window_start", "id"],
+                name="round_today_idx",
+                condition=Q(status__in=["scheduled", "in_progress"])
+                | Q(status="late", finished_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
