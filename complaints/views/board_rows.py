@@ -2,12 +2,16 @@
 its row shows already as text, from one ``.values()`` query (the complaint, its complainant's
 name, its responsible person's names). No model instances, one reversed URL prefix instead
 of reverse() per row, the date format read and split once per page, labels once per
-language, the anonymity rule once per estate: the template only prints (50 rows)."""
+language, the anonymity rule once per estate; and the table's rows written here, in one
+string (table_rows_html): fifty rows of a dozen cells were 600 template variables."""
 
 from functools import lru_cache
+from html import escape
 
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from core.dates import date_formatter
 from estates.models import Estate
@@ -144,3 +148,48 @@ def board_rows(values, *, user, estates: dict, now) -> list[BoardRow]:
             )
         )
     return rows
+
+
+# One table row of templates/complaints/staff/board.html (its <thead> names the columns).
+# Every value is escaped as the template would (html.escape, quotes included).
+ROW_HTML = (
+    '<tr data-complaint="{pk}">\n'
+    '  <td><a href="{url}">{number}</a></td>\n'
+    "  {estate}\n"
+    "  <td>{kind}</td>\n"
+    "  <td>{category}</td>\n"
+    '  <td><span class="badge text-bg-{badge} status-badge status-{status}">{status_label}'
+    "</span>{late}</td>\n"
+    "  <td>{complainant}</td>\n"
+    "  <td>{responsible}</td>\n"
+    '  <td class="text-nowrap">{filed}</td>\n'
+    '  <td class="text-nowrap">{resolve_by}</td>\n'
+    "</tr>\n"
+)
+
+
+def table_rows_html(rows, *, show_estate: bool) -> SafeString:
+    """The <tr> elements of the board's table for `rows` (BoardRows), as one string."""
+    late = f' <span class="badge text-bg-danger">{escape(_("Overdue"))}</span>'
+    anonymous = f'<span class="text-muted">{escape(_("Anonymous"))}</span>'
+    html = []
+    for row in rows:
+        html.append(
+            ROW_HTML.format(
+                pk=row["pk"],
+                url=escape(row["url"]),
+                number=escape(row["number"]),
+                estate=f"<td>{escape(row['estate'])}</td>" if show_estate else "",
+                kind=escape(row["kind"]),
+                category=escape(row["category"]),
+                badge=escape(row["badge"]),
+                status=escape(row["status"]),
+                status_label=escape(row["status_label"]),
+                late=late if row["late"] else "",
+                complainant=escape(row["complainant"]) if row["show_name"] else anonymous,
+                responsible=escape(row["responsible"]),
+                filed=escape(row["filed"]),
+                resolve_by=escape(row["resolve_by"]),
+            )
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value above is escaped

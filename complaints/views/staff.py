@@ -25,7 +25,7 @@ from ..filters import ComplaintFilter
 from ..forms import StaffIntakeForm
 from ..models import Complaint
 from ..selectors import status_counts
-from .board_rows import board_rows, board_values, estates_of
+from .board_rows import board_rows, board_values, estates_of, table_rows_html
 from .common import action_form, detail_context, get_complaint
 
 SORTS = {"-filed_at": ["-filed_at", "-id"], "filed_at": ["filed_at", "id"]}
@@ -45,6 +45,7 @@ def complaint_board(request):
     estates = estates_of(ctx["rows"], my_estates(request))
     ctx["rows"] = board_rows(ctx["rows"], user=request.user, estates=estates, now=now)
     estate = current_estate(request)
+    ctx["rows_html"] = table_rows_html(ctx["rows"], show_estate=estate is None)
     counts = status_counts(complaints, now)
     chosen = request.GET.get("status", "")
     tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]

@@ -33,7 +33,7 @@ from ..filters import RoundFilter
 from ..forms import AssignForm, ScanForm
 from ..models import Answer, Checkpoint, CheckpointVisit, Finding, Round, Route, RouteStop
 from ..recurrence import local_zone
-from .today_rows import TODAY_VALUES, estate_names, today_rows
+from .today_rows import TODAY_VALUES, cards_html, estate_names, today_rows
 
 ROUND_SORTS = {
     "-window_start": ["-window_start", "-id"],
@@ -121,7 +121,8 @@ def today(request):
         routes=routes,
         done=done,
     )
-    return render(request, "inspections/today.html", {"rounds": rows, "now": now})
+    ctx = {"rounds": rows, "cards_html": cards_html(rows), "now": now}
+    return render(request, "inspections/today.html", ctx)
 
 
 def _stops(round_, walking: bool):

@@ -2,11 +2,14 @@
 already as text, from one ``.values()`` query (the round, its plan's name) and one query of
 the routes (name and number of stops). No model instances, one reversed URL prefix instead
 of reverse() per card, the two date formats read and split once per page, the status labels
-once per language: the template only prints (a page has up to 50 cards)."""
+once per language; and the cards written here, in one string (cards_html): fifty cards of
+fourteen values were 700 template variables, most of the page's rendering time."""
 
 from functools import lru_cache
+from html import escape
 
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -90,3 +93,52 @@ def today_rows(values, *, estates: dict, routes: dict, done: dict) -> list[Today
             )
         )
     return rows
+
+
+# One card of templates/inspections/today.html. Every value is escaped as the template
+# would (html.escape, quotes included).
+CARD_HTML = """
+<article class="card mb-3" data-testid="today-round" data-round="{pk}">
+  <a class="card-body p-3 text-decoration-none text-body d-block" href="{url}" data-offline-cache>
+    <div class="d-flex justify-content-between align-items-start gap-2">
+      <div>
+        <div class="fw-semibold fs-5">{plan}</div>
+        <div class="small text-muted">{estate} · {route}</div>
+      </div>
+      <span class="badge text-bg-{badge} status-badge status-{status}">{status_label}</span>
+    </div>
+    <div class="mt-2"><i class="bi bi-clock"></i> {opens} – {closes}</div>
+    <div class="progress mt-2" role="progressbar" aria-label="{done_label}" \
+aria-valuenow="{done_count}" aria-valuemin="0" aria-valuemax="{stop_count}">\
+<div class="progress-bar" data-progress="{progress}"></div></div>
+    <div class="small mt-1">{progress_text}</div>
+  </a>
+</article>
+"""
+
+
+def cards_html(rows) -> SafeString:
+    """The <article> cards of the today page for `rows` (TodayRows), as one string."""
+    done_label = escape(_("Checkpoints done"))
+    return mark_safe(  # noqa: S308 - every value below is escaped
+        "".join(
+            CARD_HTML.format(
+                pk=row["pk"],
+                url=escape(row["url"]),
+                plan=escape(row["plan"]),
+                estate=escape(row["estate"]),
+                route=escape(row["route"]),
+                badge=escape(row["badge"]),
+                status=escape(row["status"]),
+                status_label=escape(row["status_label"]),
+                opens=escape(row["opens"]),
+                closes=escape(row["closes"]),
+                done_label=done_label,
+                done_count=row["done_count"],
+                stop_count=row["stop_count"],
+                progress=row["progress"],
+                progress_text=escape(row["progress_text"]),
+            )
+            for row in rows
+        )
+    )
