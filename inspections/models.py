@@ -293,10 +293,13 @@ class RoundQuerySet(EstateScopedQuerySet):
                 "estate_id", "role"
             )
         )
-        open_to = Q(plan__assignees=user)
+        # The plans naming the user as a subquery, not a join: a join needs DISTINCT, which
+        # makes PostgreSQL sort every candidate round by all its columns.
+        named_in = Plan.assignees.through.objects.filter(user=user).values("plan_id")
+        open_to = Q(plan_id__in=named_in)
         for estate_id, role in roles.items():
             open_to |= Q(estate_id=estate_id, role=role)
-        return self.filter(mine | (Q(assignee__isnull=True) & open_to)).distinct()
+        return self.filter(mine | (Q(assignee__isnull=True) & open_to))
 
 
 class Round(TimeStampedModel):
@@ -354,6 +357,14 @@ class Round(TimeStampedModel):
                 condition=Q(status__in=["scheduled", "in_progress"]),
             ),
             models.Index(fields=["assignee", "window_start"], name="round_assignee_idx"),
+            # The inspector's today page: rounds still to walk, oldest first. Without it the
+            # page walks round_estate_idx from the estate's first round past all history.
+            models.Index(
+                fields=["estate", "window_start", "id"],
+                name="round_today_idx",
+                condition=Q(status__in=["scheduled", "in_progress"])
+                | Q(status="late", finished_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

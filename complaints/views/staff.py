@@ -16,7 +16,7 @@ from core.listing import list_context
 from estates import permissions as EP
 from estates.access import scoped_list, staff_required
 from estates.permissions import has_perm, has_perm_somewhere, require
-from estates.selectors import current_estate
+from estates.selectors import current_estate, my_estates
 
 from .. import permissions as P
 from .. import services, transitions
@@ -24,8 +24,9 @@ from ..choices import OPEN_STATUSES, Status
 from ..filters import ComplaintFilter
 from ..forms import StaffIntakeForm
 from ..models import Complaint
-from ..selectors import board_complaints, may_see_name, status_counts
-from .common import action_form, badges, detail_context, get_complaint
+from ..selectors import status_counts
+from .board_rows import board_rows, board_values, estates_of, table_rows_html
+from .common import action_form, detail_context, get_complaint
 
 SORTS = {"-filed_at": ["-filed_at", "-id"], "filed_at": ["filed_at", "id"]}
 
@@ -35,16 +36,16 @@ def complaint_board(request):
     complaints = scoped_list(Complaint.objects, request, P.VIEW)
     ctx = list_context(
         request,
-        board_complaints(complaints),
+        board_values(complaints),
         filterset_class=ComplaintFilter,
         sort_options=SORTS,
         default_sort="-filed_at",
     )
     now = timezone.now()
-    for c in ctx["rows"]:
-        badges(c, now)
-        c.show_name = may_see_name(request.user, c)
+    estates = estates_of(ctx["rows"], my_estates(request))
+    ctx["rows"] = board_rows(ctx["rows"], user=request.user, estates=estates, now=now)
     estate = current_estate(request)
+    ctx["rows_html"] = table_rows_html(ctx["rows"], show_estate=estate is None)
     counts = status_counts(complaints, now)
     chosen = request.GET.get("status", "")
     tabs = [("", _("All"), None), ("open", _("Open"), counts["open"])]

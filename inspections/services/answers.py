@@ -17,8 +17,8 @@ from core.errors import DomainError
 from estates.permissions import require
 
 from .. import permissions as P
-from ..choices import PROOF_METHODS, WORKABLE, ItemKind, RoundStatus, ScanMethod
-from ..models import Answer, AnswerPhoto, CheckpointVisit, Round
+from ..choices import PROOF_METHODS, WORKABLE, FindingStatus, ItemKind, RoundStatus, ScanMethod
+from ..models import Answer, AnswerPhoto, CheckpointVisit, Finding, Round
 from ..transitions import is_doer
 from .findings import finding_for_answer
 
@@ -204,9 +204,10 @@ def checkpoint_record(
             visit = CheckpointVisit(round=round_, checkpoint=checkpoint)
         visit.method, visit.by, visit.taken_at, visit.completed = method, actor, taken, True
         visit.save()
-        created, findings = [], []
-        for item, data, value, number, abnormal in rows:
-            answer = Answer.objects.create(
+        # The checkpoint's answers in one INSERT; the items with an open finding in one query:
+        # an answer that passes, of an item without one, has no finding to open or close.
+        created = Answer.objects.bulk_create(
+            Answer(
                 round=round_,
                 checkpoint=checkpoint,
                 item=item,
@@ -217,9 +218,19 @@ def checkpoint_record(
                 by=actor,
                 idempotency_key=data.idempotency_key or _new_key(),
             )
+            for item, data, value, number, abnormal in rows
+        )
+        with_open_finding = set(
+            Finding.objects.filter(item_id__in=list(items), status=FindingStatus.OPEN).values_list(
+                "item_id", flat=True
+            )
+        )
+        findings = []
+        for answer, (_item, data, *_rest) in zip(created, rows, strict=True):
             if data.photo is not None:
                 store_upload(AnswerPhoto, data.photo, answer=answer, uploaded_by=actor)
-            created.append(answer)
+            if not answer.abnormal and answer.item_id not in with_open_finding:
+                continue
             finding = finding_for_answer(answer=answer, round_=round_, actor=actor)
             if finding is not None:
                 findings.append(finding)

@@ -23,7 +23,7 @@ from core.feedback import form_errors_from
 from core.listing import apply_filters, list_context
 from estates.access import get_scoped_or_404, scoped_list, staff_required
 from estates.permissions import has_perm, has_perm_somewhere
-from estates.selectors import current_estate
+from estates.selectors import current_estate, my_estates
 
 from .. import permissions as P
 from .. import services, transitions
@@ -31,8 +31,9 @@ from ..answer_forms import CheckpointAnswersForm
 from ..choices import OPEN_ROUND, FindingStatus, RoundStatus, ScanMethod
 from ..filters import RoundFilter
 from ..forms import AssignForm, ScanForm
-from ..models import Answer, Checkpoint, CheckpointVisit, Finding, Round, RouteStop
+from ..models import Answer, Checkpoint, CheckpointVisit, Finding, Round, Route, RouteStop
 from ..recurrence import local_zone
+from .today_rows import TODAY_VALUES, cards_html, estate_names, today_rows
 
 ROUND_SORTS = {
     "-window_start": ["-window_start", "-id"],
@@ -80,7 +81,7 @@ def round_list(request):
 
 def today_rounds(user, now):
     """Rounds for `user` whose window is open now or opens later today (local), and those
-    still in progress; oldest first."""
+    still in progress; oldest first. Plain values (today_rows.TODAY_VALUES)."""
     zone = local_zone()
     day_end = timezone.localtime(now, zone).replace(hour=0, minute=0, second=0, microsecond=0)
     day_end += timedelta(days=1)
@@ -91,8 +92,8 @@ def today_rounds(user, now):
             | Q(status=RoundStatus.LATE, finished_at__isnull=True)
             | Q(status=RoundStatus.IN_PROGRESS)
         )
-        .select_related("plan", "route", "estate")
-        .order_by("window_start", "id")[:50]
+        .order_by("window_start", "id")
+        .values(*TODAY_VALUES)[:50]
     )
 
 
@@ -102,22 +103,26 @@ def today(request):
         raise PermissionDenied
     now = timezone.now()
     rounds = today_rounds(request.user, now)
-    ids = [r.pk for r in rounds]
     done = dict(
-        CheckpointVisit.objects.filter(round_id__in=ids, completed=True)
+        CheckpointVisit.objects.filter(round_id__in=[r["id"] for r in rounds], completed=True)
         .values("round_id")
         .annotate(n=Count("id"))
         .values_list("round_id", "n")
     )
-    stops = dict(
-        RouteStop.objects.filter(route_id__in={r.route_id for r in rounds})
-        .values("route_id")
-        .annotate(n=Count("id"))
-        .values_list("route_id", "n")
+    routes = {
+        pk: (name, stops)
+        for pk, name, stops in Route.objects.filter(pk__in={r["route_id"] for r in rounds})
+        .annotate(n=Count("stops"))
+        .values_list("pk", "name", "n")
+    }
+    rows = today_rows(
+        rounds,
+        estates=estate_names(rounds, my_estates(request)),
+        routes=routes,
+        done=done,
     )
-    for r in rounds:
-        r.done_count, r.stop_count = done.get(r.pk, 0), stops.get(r.route_id, 0)
-    return render(request, "inspections/today.html", {"rounds": rounds, "now": now})
+    ctx = {"rounds": rows, "cards_html": cards_html(rows), "now": now}
+    return render(request, "inspections/today.html", ctx)
 
 
 def _stops(round_, walking: bool):
@@ -319,10 +324,10 @@ def checkpoint_scan(request, code):
     )
     if has_perm(request.user, P.DO_ROUNDS, checkpoint.estate):
         for r in today_rounds(request.user, timezone.now()):
-            if r.route.stops.filter(checkpoint=checkpoint).exists():
+            if RouteStop.objects.filter(route_id=r["route_id"], checkpoint=checkpoint).exists():
                 url = reverse(
                     "inspections:round_checkpoint",
-                    kwargs={"round_pk": r.pk, "checkpoint_pk": checkpoint.pk},
+                    kwargs={"round_pk": r["id"], "checkpoint_pk": checkpoint.pk},
                 )
                 return redirect(f"{url}?{urlencode({'method': 'qr', 'code': checkpoint.code})}")
     return redirect(checkpoint)
