@@ -82,7 +82,7 @@ urlpatterns = [
     path("repair-prices/new/", repairs.price_create, name="repair_price_create"),
     path("repair-prices/<int:price_pk>/change/", repairs.price_revise, name="repair_price_revise"),
     path("repairs/<int:ticket_pk>/quote/lines/", repairs.quote_line_add, name="quote_line_add"),
-    path("repairs/quote-lines/<int:line_pk>/remove/", repairs.quote_line_remove,
+    path("repairs/quote-lines/<int:quote_line_pk>/remove/", repairs.quote_line_remove,
          name="quote_line_remove"),
     path("repairs/quotes/<int:quote_pk>/send/", repairs.quote_send, name="quote_send"),
     path("repairs/quotes/<int:quote_pk>/withdraw/", repairs.quote_withdraw, name="quote_withdraw"),

@@ -196,10 +196,10 @@ def quote_line_add(request, ticket_pk):
 
 @staff_required
 @require_POST
-def quote_line_remove(request, line_pk):
+def quote_line_remove(request, quote_line_pk):
     line = get_object_or_404(
         RepairQuoteLine.objects.select_related("quote__estate", "quote__ticket"),
-        pk=line_pk,
+        pk=quote_line_pk,
         quote__in=RepairQuote.objects.for_user(request.user),
     )
     require(request.user, P.QUOTE, line.quote.estate)

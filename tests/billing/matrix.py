@@ -203,5 +203,5 @@ def _build_repairs(world):
             amount="35.50",
         )  # fmt: skip
     world.extra.update(
-        {"price_pk": prices, "quote_pk": quotes, "line_pk": lines, "charge_pk": charges}
+        {"price_pk": prices, "quote_pk": quotes, "quote_line_pk": lines, "charge_pk": charges}
     )
