@@ -76,7 +76,35 @@ class FeeItem(TimeStampedModel):
         return self.name
 
 
-class FeeStandard(TimeStampedModel):
+class Versioned(TimeStampedModel):
+    """A published price that is never edited: a change is a new row (version + 1) that
+    replaces the previous one from its effective date, with a reason and who made it."""
+
+    effective_from = models.DateField(_("effective from"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_version",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class FeeStandard(Versioned):
     """One version of a fee standard (收费标准) of an estate. A change (费用调整) is a new
     version with a reason and an effective date; a version is never edited."""
 
@@ -105,25 +133,6 @@ class FeeStandard(TimeStampedModel):
         help_text=_("None chosen: every building of the estate."),
     )
     unit_kinds = models.JSONField(_("unit kinds"), default=list, blank=True)
-    effective_from = models.DateField(_("effective from"))
-    version = models.PositiveIntegerField(_("version"), default=1)
-    previous = models.OneToOneField(
-        "self",
-        verbose_name=_("replaces"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="next_version",
-    )
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = CommonQuerySet.as_manager()
 

@@ -23,6 +23,7 @@ from ..choices import (
     PriceKind,
     QuoteStatus,
 )
+from . import Versioned
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -37,7 +38,7 @@ class RepairQuerySet(EstateScopedQuerySet):
     owner_person_lookup = "ticket__reporter"
 
 
-class RepairPriceItem(TimeStampedModel):
+class RepairPriceItem(Versioned):
     """One version of a line of an estate's repair price list. A change is the next version
     (same code) with a reason and an effective date; a version is never edited."""
 
@@ -61,25 +62,6 @@ class RepairPriceItem(TimeStampedModel):
     name = models.CharField(_("name"), max_length=80)
     unit = models.CharField(_("unit"), max_length=20, help_text=_("e.g. per job, per hour, each"))
     price = models.DecimalField(_("price (CNY)"), **MONEY, validators=[MinValueValidator(0)])
-    effective_from = models.DateField(_("effective from"))
-    version = models.PositiveIntegerField(_("version"), default=1)
-    previous = models.OneToOneField(
-        "self",
-        verbose_name=_("replaces"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="next_version",
-    )
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = PublishedQuerySet.as_manager()
 
